@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs every system package cinerec needs to build, test and run.
+# Idempotent: packages already present are skipped, so a second run does no apt work.
+set -euo pipefail
+
+PACKAGES=(
+  # build
+  cmake g++ make pkg-config ninja-build
+  # core libraries
+  libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev libstemmer-dev libutf8proc-dev
+  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libpqxx-dev libopenblas-dev libhnswlib-dev
+  # tests and references
+  libgtest-dev libgmock-dev libbenchmark-dev python3 python3-numpy
+  # PostgreSQL server for the store tests
+  postgresql-15
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,114 @@
+#include "common/text.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace cinerec {
+
+bool is_valid_utf8(std::string_view text, std::size_t* bad_offset) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    utf8proc_int32_t cp;
+    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + pos),
+                              static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
+    if (n <= 0) {
+      if (bad_offset) *bad_offset = pos;
+      return false;
+    }
+    pos += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+static std::vector<utf8proc_int32_t> decode(std::string_view text) {
+  std::vector<utf8proc_int32_t> cps;
+  cps.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    utf8proc_int32_t cp;
+    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data() + pos),
+                              static_cast<utf8proc_ssize_t>(text.size() - pos), &cp);
+    if (n <= 0) {  // skip one invalid byte
+      pos += 1;
+      continue;
+    }
+    cps.push_back(cp);
+    pos += static_cast<std::size_t>(n);
+  }
+  return cps;
+}
+
+std::string fold_for_search(std::string_view text) {
+  utf8proc_uint8_t* out = nullptr;
+  std::string valid;
+  std::string_view input = text;
+  if (!is_valid_utf8(text)) {  // drop invalid bytes rather than failing the whole string
+    for (auto cp : decode(text)) {
+      utf8proc_uint8_t buf[4];
+      auto n = utf8proc_encode_char(cp, buf);
+      valid.append(reinterpret_cast<char*>(buf), static_cast<std::size_t>(n));
+    }
+    input = valid;
+  }
+  auto options = static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK |
+                                                UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(input.data()),
+                        static_cast<utf8proc_ssize_t>(input.size()), &out, options);
+  if (n < 0) return std::string(input);
+  std::string result(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
+  std::free(out);
+  return result;
+}
+
+std::vector<std::string> split_words(std::string_view folded) {
+  std::vector<std::string> words;
+  std::string current;
+  std::size_t pos = 0;
+  while (pos < folded.size()) {
+    utf8proc_int32_t cp;
+    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data() + pos),
+                              static_cast<utf8proc_ssize_t>(folded.size() - pos), &cp);
+    if (n <= 0) {
+      pos += 1;
+      continue;
+    }
+    auto category = utf8proc_category(cp);
+    bool word_char = (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) ||
+                     category == UTF8PROC_CATEGORY_ND;
+    if (word_char) {
+      current.append(folded.substr(pos, static_cast<std::size_t>(n)));
+    } else if (!current.empty()) {
+      words.push_back(std::move(current));
+      current.clear();
+    }
+    pos += static_cast<std::size_t>(n);
+  }
+  if (!current.empty()) words.push_back(std::move(current));
+  return words;
+}
+
+std::string_view trim(std::string_view text) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  auto x = decode(a), y = decode(b);
+  std::vector<std::size_t> prev(y.size() + 1), cur(y.size() + 1);
+  for (std::size_t j = 0; j <= y.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= x.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= y.size(); ++j) {
+      std::size_t substitution = prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, substitution});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[y.size()];
+}
+
+}  // namespace cinerec
