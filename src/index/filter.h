@@ -1,0 +1,29 @@
+// Hard filters on catalog metadata (genre tags, year range), applied as a per-row mask *before* top-k
+// so a filtered search still returns k results whenever k movies pass (no "filter after top-k" holes).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catalog/movie.h"
+#include "index/exact.h"  // ScoredRow
+
+namespace cinerec {
+
+struct MovieFilter {
+  std::vector<std::string> genres;  // canonical tags; a movie passes if it has ANY of them (accent/case-insensitive)
+  std::optional<int> year_min;      // inclusive
+  std::optional<int> year_max;      // inclusive
+  bool empty() const { return genres.empty() && !year_min && !year_max; }
+};
+
+// One byte per movie, in the order of `movies` (= row order): 1 if the movie passes `filter`. A movie
+// without a year fails any year bound. An empty filter passes everything.
+std::vector<std::uint8_t> filter_mask(const std::vector<Movie>& movies, const MovieFilter& filter);
+
+// The hits whose row is allowed by `mask`, order kept. Rows beyond the mask are dropped.
+std::vector<ScoredRow> keep_allowed(const std::vector<ScoredRow>& hits, const std::vector<std::uint8_t>& mask);
+
+}  // namespace cinerec
