@@ -13,9 +13,9 @@ std::vector<std::uint8_t> filter_mask(const std::vector<Movie>& movies, const Mo
   for (std::size_t i = 0; i < movies.size(); ++i) {
     const auto& m = movies[i];
     bool pass = true;
-    if (filter.year_min || filter.year_max) {
-      pass = m.year.has_value() && (!filter.year_min || *m.year >= *filter.year_min) &&
-             (!filter.year_max || *m.year <= *filter.year_max);
+    if (filter.year_from || filter.year_to) {
+      pass = m.year.has_value() && (!filter.year_from || *m.year >= *filter.year_from) &&
+             (!filter.year_to || *m.year <= *filter.year_to);
     }
     if (pass && !wanted.empty()) {
       pass = std::any_of(m.genres.begin(), m.genres.end(), [&](const std::string& g) {

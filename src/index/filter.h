@@ -12,15 +12,17 @@
 
 namespace cinerec {
 
+// Same definition, token for token, as the recommender's (recommend/recommender.h in the lead's work),
+// so the two can be merged by deleting one copy.
 struct MovieFilter {
-  std::vector<std::string> genres;  // canonical tags; a movie passes if it has ANY of them (accent/case-insensitive)
-  std::optional<int> year_min;      // inclusive
-  std::optional<int> year_max;      // inclusive
-  bool empty() const { return genres.empty() && !year_min && !year_max; }
+  std::vector<std::string> genres;  // a movie passes when it has any of these canonical tags
+  std::optional<int> year_from, year_to;
+  bool empty() const { return genres.empty() && !year_from && !year_to; }
 };
 
-// One byte per movie, in the order of `movies` (= row order): 1 if the movie passes `filter`. A movie
-// without a year fails any year bound. An empty filter passes everything.
+// One byte per movie, in the order of `movies` (= row order): 1 if the movie passes `filter`. Genres
+// compare ignoring case and accents; year bounds are inclusive and a movie without a year fails any
+// bound. An empty filter passes everything.
 std::vector<std::uint8_t> filter_mask(const std::vector<Movie>& movies, const MovieFilter& filter);
 
 // The hits whose row is allowed by `mask`, order kept. Rows beyond the mask are dropped.

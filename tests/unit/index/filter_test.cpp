@@ -40,11 +40,11 @@ TEST(FilterMask, GenresMatchAnyTagIgnoringAccentsAndCase) {
 
 TEST(FilterMask, YearBoundsAreInclusiveAndMissingYearsFail) {
   MovieFilter f;
-  f.year_min = 1982;
-  f.year_max = 1998;
+  f.year_from = 1982;
+  f.year_to = 1998;
   EXPECT_EQ(filter_mask(catalog(), f), (Mask{1, 1, 0, 0, 1}));
   MovieFilter from;
-  from.year_min = 2000;
+  from.year_from = 2000;
   EXPECT_EQ(filter_mask(catalog(), from), (Mask{0, 0, 0, 1, 0}));
 }
 
