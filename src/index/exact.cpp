@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cassert>
 
+#include "index/block_kernels.h"
 #include "index/dot_kernels.h"
+#include "index/scan_engine.h"
 
 namespace cinerec {
 namespace detail {
@@ -46,45 +48,41 @@ const char* dot_kernel_name() { return detail::cpu_has_avx2_fma() ? "avx2-fma" :
 
 namespace {
 
-// Heap order: the *worst* kept candidate sits on top, so one comparison decides whether a new row
-// gets in. Worse = lower score, or equal score and higher row (lower row wins ties).
-struct WorseFirst {
-  bool operator()(const ScoredRow& a, const ScoredRow& b) const {
-    if (a.score != b.score) return a.score > b.score;
-    return a.row < b.row;
+struct F32Scorer {
+  const detail::BlockKernels& kernels;
+  MatrixView matrix;
+  const float* queries;
+  struct Scratch {
+    std::vector<const float*> rows;
+  };
+  Scratch make_scratch(std::size_t tile_rows, std::size_t) const { return Scratch{std::vector<const float*>(tile_rows)}; }
+  void operator()(Scratch& s, const std::uint32_t* ids, std::size_t n, std::size_t q0, std::size_t nq, float* out,
+                  std::size_t ld) const {
+    for (std::size_t i = 0; i < n; ++i) s.rows[i] = matrix.row(ids[i]);
+    kernels.f32(s.rows.data(), n, queries + q0 * matrix.dim, nq, matrix.dim, out, ld);
   }
 };
 
 }  // namespace
 
+std::vector<std::vector<ScoredRow>> cosine_top_k_batch(const MatrixView& matrix, const MatrixView& queries,
+                                                       std::size_t k, const std::vector<std::uint8_t>* allowed,
+                                                       const ScanOptions& options) {
+  assert(queries.rows == 0 || queries.dim == matrix.dim);
+  assert(allowed == nullptr || allowed->size() >= matrix.rows);
+  // Rows past the end of a short filter never pass it.
+  const std::size_t rows = allowed ? std::min(matrix.rows, allowed->size()) : matrix.rows;
+  const detail::BlockKernels& kernels = options.kernels ? *options.kernels : detail::chosen_block_kernels();
+  const detail::ScanPlan plan =
+      detail::plan_scan(rows, matrix.dim, queries.rows, matrix.dim * sizeof(float), options.threads);
+  return detail::scan_top_k(rows, queries.rows, std::min(k, rows), allowed ? allowed->data() : nullptr, plan,
+                            F32Scorer{kernels, matrix, queries.data});
+}
+
 std::vector<ScoredRow> cosine_top_k(const MatrixView& matrix, const float* query, std::size_t k,
                                     const std::vector<std::uint8_t>* allowed) {
-  std::vector<ScoredRow> heap;
-  if (k == 0 || matrix.rows == 0) return heap;
-  assert(allowed == nullptr || allowed->size() >= matrix.rows);
-  const std::size_t rows =
-      allowed ? std::min(matrix.rows, allowed->size()) : matrix.rows;  // rows past the filter never pass
-  k = std::min(k, rows);
-  heap.reserve(k);  // the scan below never allocates
-  const detail::DotFn kernel = detail::chosen_dot();
-  const std::uint8_t* mask = allowed ? allowed->data() : nullptr;
-  const WorseFirst worse_first;
-
-  for (std::size_t r = 0; r < rows; ++r) {
-    if (mask && !mask[r]) continue;
-    const float s = kernel(query, matrix.row(r), matrix.dim);
-    if (heap.size() < k) {
-      heap.push_back({static_cast<std::uint32_t>(r), s});
-      std::push_heap(heap.begin(), heap.end(), worse_first);
-    } else if (s > heap.front().score) {
-      // Rows arrive in increasing order, so an equal score never beats a kept (lower) row.
-      std::pop_heap(heap.begin(), heap.end(), worse_first);
-      heap.back() = {static_cast<std::uint32_t>(r), s};
-      std::push_heap(heap.begin(), heap.end(), worse_first);
-    }
-  }
-  std::sort_heap(heap.begin(), heap.end(), worse_first);
-  return heap;
+  auto results = cosine_top_k_batch(matrix, MatrixView{query, 1, matrix.dim}, k, allowed);
+  return std::move(results[0]);
 }
 
 }  // namespace cinerec

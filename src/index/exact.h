@@ -8,6 +8,10 @@
 
 namespace cinerec {
 
+namespace detail {
+struct BlockKernels;
+}
+
 // A borrowed view of `rows` vectors of `dim` floats, row after row. The caller keeps the memory alive.
 struct MatrixView {
   const float* data = nullptr;
@@ -31,7 +35,24 @@ const char* dot_kernel_name();
 // row number, so results are deterministic. When `allowed` is non-null it has one byte per row and
 // only rows whose byte is non-zero are candidates: the filter is applied during the scan, so up to k
 // results come back whenever k rows pass it.
+// Large matrices are scanned by every hardware thread (see ScanOptions).
 std::vector<ScoredRow> cosine_top_k(const MatrixView& matrix, const float* query, std::size_t k,
                                     const std::vector<std::uint8_t>* allowed = nullptr);
+
+struct ScanOptions {
+  // 0: all hardware threads once the scan is big enough to repay starting them (~1 ms of work),
+  // otherwise one; n > 0: exactly n threads (fewer only if there are fewer tiles of rows than n).
+  unsigned threads = 0;
+  // Kernel set to use; null = the fastest this CPU supports. Tests set it to force each kernel.
+  const detail::BlockKernels* kernels = nullptr;
+};
+
+// cosine_top_k for many queries at once (queries.dim must equal matrix.dim): result i is the top k of
+// queries.row(i), identical in rows and order to what cosine_top_k returns for that query alone.
+// The matrix is streamed once per chunk of queries, so a batch costs far less than separate calls.
+std::vector<std::vector<ScoredRow>> cosine_top_k_batch(const MatrixView& matrix, const MatrixView& queries,
+                                                       std::size_t k,
+                                                       const std::vector<std::uint8_t>* allowed = nullptr,
+                                                       const ScanOptions& options = {});
 
 }  // namespace cinerec

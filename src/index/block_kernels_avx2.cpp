@@ -1,0 +1,178 @@
+// AVX2/FMA/F16C block kernels; compiled with -mavx2 -mfma -mf16c and reached only through
+// chosen_block_kernels(), so other CPUs never execute them.
+//
+// Each micro-kernel keeps an R x Q grid of accumulators in registers: every 8 (or 32) elements of the
+// R rows are loaded once and multiplied with Q queries, so memory traffic per row is shared by all
+// queries. Every (row, query) score is accumulated in the same order whatever R and Q are, so a
+// row's score does not depend on where it falls in a block or on how the scan is split over threads.
+#include <immintrin.h>
+
+#include "index/block_kernels.h"
+
+namespace cinerec::detail {
+namespace {
+
+inline float hsum_ps(__m256 v) {
+  __m128 lo = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  __m128 shuf = _mm_movehdup_ps(lo);
+  __m128 sums = _mm_add_ps(lo, shuf);
+  shuf = _mm_movehl_ps(shuf, sums);
+  return _mm_cvtss_f32(_mm_add_ss(sums, shuf));
+}
+
+inline std::int32_t hsum_epi32(__m256i v) {
+  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
+  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm_cvtsi128_si32(s);
+}
+
+template <int R, int Q>
+struct F32Micro {
+  static void run(const float* const* rows, const float* queries, std::size_t dim, float* out, std::size_t ld) {
+    __m256 acc[R][Q];
+    for (int r = 0; r < R; ++r)
+      for (int q = 0; q < Q; ++q) acc[r][q] = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 8 <= dim; i += 8) {
+      __m256 rv[R];
+      for (int r = 0; r < R; ++r) rv[r] = _mm256_loadu_ps(rows[r] + i);
+      for (int q = 0; q < Q; ++q) {
+        const __m256 qv = _mm256_loadu_ps(queries + q * dim + i);
+        for (int r = 0; r < R; ++r) acc[r][q] = _mm256_fmadd_ps(rv[r], qv, acc[r][q]);
+      }
+    }
+    for (int r = 0; r < R; ++r)
+      for (int q = 0; q < Q; ++q) {
+        float s = hsum_ps(acc[r][q]);
+        for (std::size_t j = i; j < dim; ++j) s += queries[q * dim + j] * rows[r][j];
+        out[q * ld + r] = s;
+      }
+  }
+};
+
+template <int R, int Q>
+struct F16Micro {
+  static void run(const std::uint16_t* const* rows, const float* queries, std::size_t dim, float* out,
+                  std::size_t ld) {
+    __m256 acc[R][Q];
+    for (int r = 0; r < R; ++r)
+      for (int q = 0; q < Q; ++q) acc[r][q] = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 8 <= dim; i += 8) {
+      __m256 rv[R];
+      for (int r = 0; r < R; ++r)
+        rv[r] = _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows[r] + i)));
+      for (int q = 0; q < Q; ++q) {
+        const __m256 qv = _mm256_loadu_ps(queries + q * dim + i);
+        for (int r = 0; r < R; ++r) acc[r][q] = _mm256_fmadd_ps(rv[r], qv, acc[r][q]);
+      }
+    }
+    for (int r = 0; r < R; ++r)
+      for (int q = 0; q < Q; ++q) {
+        float s = hsum_ps(acc[r][q]);
+        for (std::size_t j = i; j < dim; ++j) s += queries[q * dim + j] * _cvtsh_ss(rows[r][j]);
+        out[q * ld + r] = s;
+      }
+  }
+};
+
+template <int R, int Q>
+struct I8Micro {
+  static void run(const std::int8_t* const* rows, const std::int8_t* queries, std::size_t dim, std::int32_t* out,
+                  std::size_t ld) {
+    // maddubs multiplies unsigned by signed bytes: move each row element's sign onto the query byte
+    // (|a| * sign(a)b = ab). With both in [-127, 127] a pair sum is at most 32258: no saturation.
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i acc[R][Q];
+    for (int r = 0; r < R; ++r)
+      for (int q = 0; q < Q; ++q) acc[r][q] = _mm256_setzero_si256();
+    std::size_t i = 0;
+    for (; i + 32 <= dim; i += 32) {
+      __m256i rv[R], ra[R];
+      for (int r = 0; r < R; ++r) {
+        rv[r] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(rows[r] + i));
+        ra[r] = _mm256_sign_epi8(rv[r], rv[r]);
+      }
+      for (int q = 0; q < Q; ++q) {
+        const __m256i qv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(queries + q * dim + i));
+        for (int r = 0; r < R; ++r) {
+          const __m256i p16 = _mm256_maddubs_epi16(ra[r], _mm256_sign_epi8(qv, rv[r]));
+          acc[r][q] = _mm256_add_epi32(acc[r][q], _mm256_madd_epi16(p16, ones));
+        }
+      }
+    }
+    for (int r = 0; r < R; ++r)
+      for (int q = 0; q < Q; ++q) {
+        std::int32_t s = hsum_epi32(acc[r][q]);
+        for (std::size_t j = i; j < dim; ++j) s += std::int32_t(queries[q * dim + j]) * rows[r][j];
+        out[q * ld + r] = s;
+      }
+  }
+};
+
+// Runs M<n, Q> for a run-time n in [1, N].
+template <template <int, int> class M, int Q, int N, class RowT, class QT, class OutT>
+inline void run_rows_rem(std::size_t n, const RowT* const* rows, const QT* queries, std::size_t dim, OutT* out,
+                         std::size_t ld) {
+  if constexpr (N >= 1) {
+    if (n == N) return M<N, Q>::run(rows, queries, dim, out, ld);
+    run_rows_rem<M, Q, N - 1>(n, rows, queries, dim, out, ld);
+  }
+}
+
+template <template <int, int> class M, int RB, int Q, class RowT, class QT, class OutT>
+inline void run_rows(const RowT* const* rows, std::size_t nrows, const QT* queries, std::size_t dim, OutT* out,
+                     std::size_t ld) {
+  std::size_t r = 0;
+  for (; r + RB <= nrows; r += RB) M<RB, Q>::run(rows + r, queries, dim, out + r, ld);
+  if (r < nrows) run_rows_rem<M, Q, RB - 1>(nrows - r, rows + r, queries, dim, out + r, ld);
+}
+
+// Single queries use a tall block (many rows in flight: the scan is memory-bound); batches use an
+// R x 4 grid so each loaded row chunk feeds four queries.
+template <template <int, int> class M, int R1, int RB, class RowT, class QT, class OutT>
+void drive(const RowT* const* rows, std::size_t nrows, const QT* queries, std::size_t nq, std::size_t dim,
+           OutT* out, std::size_t ld) {
+  std::size_t q = 0;
+  for (; q + 4 <= nq; q += 4) run_rows<M, RB, 4>(rows, nrows, queries + q * dim, dim, out + q * ld, ld);
+  switch (nq - q) {
+    case 3: run_rows<M, RB, 3>(rows, nrows, queries + q * dim, dim, out + q * ld, ld); break;
+    case 2: run_rows<M, RB, 2>(rows, nrows, queries + q * dim, dim, out + q * ld, ld); break;
+    case 1: run_rows<M, R1, 1>(rows, nrows, queries + q * dim, dim, out + q * ld, ld); break;
+    default: break;
+  }
+}
+
+void f32_avx2(const float* const* rows, std::size_t nrows, const float* queries, std::size_t nq, std::size_t dim,
+              float* out, std::size_t ld) {
+  drive<F32Micro, 8, 3>(rows, nrows, queries, nq, dim, out, ld);
+}
+
+void f16_avx2(const std::uint16_t* const* rows, std::size_t nrows, const float* queries, std::size_t nq,
+              std::size_t dim, float* out, std::size_t ld) {
+  drive<F16Micro, 8, 3>(rows, nrows, queries, nq, dim, out, ld);
+}
+
+void i8_avx2(const std::int8_t* const* rows, std::size_t nrows, const std::int8_t* queries, std::size_t nq,
+             std::size_t dim, std::int32_t* out, std::size_t ld) {
+  drive<I8Micro, 4, 2>(rows, nrows, queries, nq, dim, out, ld);
+}
+
+void to_f16_avx2(const float* in, std::uint16_t* out, std::size_t n) {
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(in + i), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), h);
+  }
+  for (; i < n; ++i) out[i] = _cvtss_sh(in[i], _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+
+}  // namespace
+
+const BlockKernels& avx2_block_kernels() {
+  static const BlockKernels k{"avx2-fma", &f32_avx2, &f16_avx2, &i8_avx2, &to_f16_avx2};
+  return k;
+}
+
+}  // namespace cinerec::detail
