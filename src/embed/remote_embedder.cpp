@@ -1,0 +1,94 @@
+#include "embed/remote_embedder.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+#include "common/text.h"
+
+namespace cinerec {
+
+RemoteEmbedder::RemoteEmbedder(std::string provider, std::string model,
+                               std::size_t expected_dimension, BatchLimits limits)
+    : provider_(std::move(provider)),
+      model_(std::move(model)),
+      dimension_(expected_dimension),
+      limits_(limits) {}
+
+Error RemoteEmbedder::error(const std::string& message) const {
+  return Error{provider_ + ": " + message};
+}
+
+Result<std::vector<std::vector<float>>> RemoteEmbedder::embed(const std::vector<std::string>& texts,
+                                                              EmbedPurpose purpose) {
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    if (trim(texts[i]).empty()) return error("input " + std::to_string(i) + " is empty");
+    std::size_t bad = 0;
+    if (!is_valid_utf8(texts[i], &bad))
+      return error("input " + std::to_string(i) + " is not valid UTF-8 at byte " + std::to_string(bad));
+  }
+  std::vector<std::vector<float>> out;
+  out.reserve(texts.size());
+  for (const BatchRange& range : plan_batches(texts, limits_)) {
+    std::span<const std::string> batch(texts.data() + range.begin, range.end - range.begin);
+    auto vectors = embed_batch(batch, purpose);
+    if (!vectors.ok()) return vectors.error();
+    if (vectors->size() != batch.size()) {
+      return error("asked for " + std::to_string(batch.size()) + " embeddings, got " +
+                   std::to_string(vectors->size()));
+    }
+    for (std::size_t k = 0; k < vectors->size(); ++k) {
+      auto& v = (*vectors)[k];
+      const std::size_t index = range.begin + k;
+      if (v.empty()) return error("empty embedding for input " + std::to_string(index));
+      std::size_t expected = dimension_.load();
+      if (expected == 0 && dimension_.compare_exchange_strong(expected, v.size())) expected = v.size();
+      if (v.size() != expected) {
+        return error("model " + model_ + " returned " + std::to_string(v.size()) +
+                     " dimensions for input " + std::to_string(index) + ", expected " +
+                     std::to_string(expected));
+      }
+      double norm2 = 0;
+      for (float x : v) {
+        if (!std::isfinite(x)) return error("non-finite value in the embedding of input " + std::to_string(index));
+        norm2 += static_cast<double>(x) * x;
+      }
+      if (norm2 == 0) return error("zero vector returned for input " + std::to_string(index));
+      out.push_back(std::move(v));
+    }
+  }
+  return out;
+}
+
+Result<nlohmann::json> RemoteEmbedder::parse_json(const std::string& body) const {
+  try {
+    return nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 7: …"
+    std::string what = e.what();
+    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    return error("response is not valid JSON: " + what);
+  }
+}
+
+Result<std::vector<float>> RemoteEmbedder::parse_vector(const nlohmann::json& value,
+                                                        const std::string& what) const {
+  if (!value.is_array()) return error("response field " + what + " is not an array of numbers");
+  std::vector<float> v;
+  v.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    if (!value[i].is_number())
+      return error("response field " + what + "[" + std::to_string(i) + "] is not a number");
+    v.push_back(value[i].get<float>());
+  }
+  return v;
+}
+
+std::string join_url(std::string base, std::string_view path) {
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  if (!path.starts_with('/')) base += '/';
+  base += path;
+  return base;
+}
+
+}  // namespace cinerec
