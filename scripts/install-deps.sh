@@ -8,7 +8,9 @@ PACKAGES=(
   cmake g++ make pkg-config ninja-build
   # core libraries
   libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev libstemmer-dev libutf8proc-dev
-  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libpqxx-dev libopenblas-dev libhnswlib-dev
+  libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libpqxx-dev libopenblas-dev libhnswlib-dev zlib1g-dev
+  # language resources read at run time (optional: missing -> a notice)
+  dict-freedict-eng-spa
   # tests and references
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-numpy
   # PostgreSQL server for the store tests

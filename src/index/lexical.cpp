@@ -17,6 +17,7 @@
 // Repeated query words count once: prompts are short and repetition is rarely intentional.
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <unordered_map>
 
 #include "index/lexical.h"
@@ -34,6 +35,9 @@ struct Posting {
 }  // namespace
 
 struct LexicalIndex::Impl {
+  // Snowball stemmers keep per-call state, so query analysis is serialized; the index itself is
+  // read-only after construction, which makes search() and matched_terms() safe to call concurrently.
+  mutable std::mutex analyzer_mutex;
   Analyzer analyzer;
   Bm25Params params;
   std::size_t n_docs = 0;
@@ -45,9 +49,14 @@ struct LexicalIndex::Impl {
   Impl(const std::string& language, Bm25Params p) : analyzer(language), params(p) {}
 
   // Distinct query terms known to the index, in query order.
+  std::vector<std::string> analyze(std::string_view text) const {
+    std::lock_guard<std::mutex> lock(analyzer_mutex);
+    return analyzer.terms(text);
+  }
+
   std::vector<std::uint32_t> query_term_ids(std::string_view query) const {
     std::vector<std::uint32_t> ids;
-    for (const auto& term : analyzer.terms(query)) {
+    for (const auto& term : analyze(query)) {
       auto it = term_ids.find(term);
       if (it == term_ids.end()) continue;
       if (std::find(ids.begin(), ids.end(), it->second) == ids.end()) ids.push_back(it->second);
@@ -141,7 +150,7 @@ std::vector<std::string> LexicalIndex::matched_terms(std::string_view query, std
   if (!impl_ || row >= impl_->n_docs) return out;
   const auto& m = *impl_;
   std::vector<std::string> seen;
-  for (const auto& term : m.analyzer.terms(query)) {
+  for (const auto& term : m.analyze(query)) {
     if (std::find(seen.begin(), seen.end(), term) != seen.end()) continue;
     seen.push_back(term);
     auto it = m.term_ids.find(term);

@@ -47,6 +47,8 @@ class LexicalIndex {
   LexicalIndex(LexicalIndex&&) noexcept;
   LexicalIndex& operator=(LexicalIndex&&) noexcept;
 
+  // search() and matched_terms() may be called from several threads at once.
+
   // The k documents with the highest BM25 score for `query`, best first, ties by lower row. Documents
   // that share no term with the query are not returned, so fewer than k may come back.
   std::vector<ScoredRow> search(std::string_view query, std::size_t k) const;

@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "index/lexical.h"
@@ -200,6 +201,29 @@ TEST(LexicalIndex, DocumentsWithEmptyTitlesStillScoreOnTheBody) {
   ASSERT_EQ(hits.size(), 1u);
   EXPECT_EQ(hits[0].row, 0u);
   EXPECT_GT(hits[0].score, 0.0f);
+}
+
+TEST(LexicalIndex, ConcurrentSearchesGiveTheSameResultsAsSequentialOnes) {
+  LexicalIndex index(tiny_corpus());
+  const std::vector<std::string> queries = {"pianista en la guerra", "jazz", "soldados", "paz y música"};
+  std::vector<std::vector<ScoredRow>> expected;
+  for (const auto& q : queries) expected.push_back(index.search(q, 3));
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 500; ++i) {
+        const auto& q = queries[(t + i) % queries.size()];
+        auto got = index.search(q, 3);
+        const auto& want = expected[(t + i) % queries.size()];
+        bool same = got.size() == want.size();
+        for (std::size_t j = 0; same && j < got.size(); ++j) same = got[j].row == want[j].row && got[j].score == want[j].score;
+        if (!same) ++mismatches[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 4; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
 }
 
 }  // namespace
