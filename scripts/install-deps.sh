@@ -13,6 +13,8 @@ PACKAGES=(
   dict-freedict-eng-spa
   # tests and references
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-numpy
+  # benchmark references (bench/run.sh): numpy on OpenBLAS, FAISS IndexFlatIP
+  libopenblas0-pthread python3-faiss
   # PostgreSQL server for the store tests
   postgresql-15
 )

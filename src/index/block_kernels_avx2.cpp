@@ -111,42 +111,55 @@ struct I8Micro {
   }
 };
 
-// Runs M<n, Q> for a run-time n in [1, N].
-template <template <int, int> class M, int Q, int N, class RowT, class QT, class OutT>
-inline void run_rows_rem(std::size_t n, const RowT* const* rows, const QT* queries, std::size_t dim, OutT* out,
-                         std::size_t ld) {
-  if constexpr (N >= 1) {
-    if (n == N) return M<N, Q>::run(rows, queries, dim, out, ld);
-    run_rows_rem<M, Q, N - 1>(n, rows, queries, dim, out, ld);
+// All queries (4 at a time, then the remainder) against one block of R rows: the block is read from
+// memory once and reused from L1 by every query, so memory traffic is spread evenly over the compute
+// and the hardware prefetcher keeps up.
+template <template <int, int> class M, int R, class RowT, class QT, class OutT>
+inline void rows_block(const RowT* const* rows, const QT* queries, std::size_t nq, std::size_t dim, OutT* out,
+                       std::size_t ld) {
+  std::size_t q = 0;
+  for (; q + 4 <= nq; q += 4) M<R, 4>::run(rows, queries + q * dim, dim, out + q * ld, ld);
+  switch (nq - q) {
+    case 3: M<R, 3>::run(rows, queries + q * dim, dim, out + q * ld, ld); break;
+    case 2: M<R, 2>::run(rows, queries + q * dim, dim, out + q * ld, ld); break;
+    case 1: M<R, 1>::run(rows, queries + q * dim, dim, out + q * ld, ld); break;
+    default: break;
   }
 }
 
-template <template <int, int> class M, int RB, int Q, class RowT, class QT, class OutT>
-inline void run_rows(const RowT* const* rows, std::size_t nrows, const QT* queries, std::size_t dim, OutT* out,
-                     std::size_t ld) {
-  std::size_t r = 0;
-  for (; r + RB <= nrows; r += RB) M<RB, Q>::run(rows + r, queries, dim, out + r, ld);
-  if (r < nrows) run_rows_rem<M, Q, RB - 1>(nrows - r, rows + r, queries, dim, out + r, ld);
+// rows_block for a run-time block height n in [1, N].
+template <template <int, int> class M, int N, class RowT, class QT, class OutT>
+inline void rows_block_rem(std::size_t n, const RowT* const* rows, const QT* queries, std::size_t nq,
+                           std::size_t dim, OutT* out, std::size_t ld) {
+  if constexpr (N >= 1) {
+    if (n == N) return rows_block<M, N>(rows, queries, nq, dim, out, ld);
+    rows_block_rem<M, N - 1>(n, rows, queries, nq, dim, out, ld);
+  }
 }
 
-// Single queries use a tall block (many rows in flight: the scan is memory-bound); batches use an
-// R x 4 grid so each loaded row chunk feeds four queries.
+template <template <int, int> class M, int R, class RowT, class QT, class OutT>
+inline void rows_loop(const RowT* const* rows, std::size_t nrows, const QT* queries, std::size_t nq,
+                      std::size_t dim, OutT* out, std::size_t ld) {
+  std::size_t r = 0;
+  for (; r + R <= nrows; r += R) rows_block<M, R>(rows + r, queries, nq, dim, out + r, ld);
+  if (r < nrows) rows_block_rem<M, R - 1>(nrows - r, rows + r, queries, nq, dim, out + r, ld);
+}
+
+// A single query uses tall blocks (R1 rows in flight: that scan is memory-bound and needs many
+// independent accumulators); batches use RB rows x 4 queries so each loaded row chunk feeds 4 queries.
 template <template <int, int> class M, int R1, int RB, class RowT, class QT, class OutT>
 void drive(const RowT* const* rows, std::size_t nrows, const QT* queries, std::size_t nq, std::size_t dim,
            OutT* out, std::size_t ld) {
-  std::size_t q = 0;
-  for (; q + 4 <= nq; q += 4) run_rows<M, RB, 4>(rows, nrows, queries + q * dim, dim, out + q * ld, ld);
-  switch (nq - q) {
-    case 3: run_rows<M, RB, 3>(rows, nrows, queries + q * dim, dim, out + q * ld, ld); break;
-    case 2: run_rows<M, RB, 2>(rows, nrows, queries + q * dim, dim, out + q * ld, ld); break;
-    case 1: run_rows<M, R1, 1>(rows, nrows, queries + q * dim, dim, out + q * ld, ld); break;
-    default: break;
+  if (nq == 1) {
+    rows_loop<M, R1>(rows, nrows, queries, 1, dim, out, ld);
+  } else {
+    rows_loop<M, RB>(rows, nrows, queries, nq, dim, out, ld);
   }
 }
 
 void f32_avx2(const float* const* rows, std::size_t nrows, const float* queries, std::size_t nq, std::size_t dim,
               float* out, std::size_t ld) {
-  drive<F32Micro, 8, 3>(rows, nrows, queries, nq, dim, out, ld);
+  drive<F32Micro, 2, 3>(rows, nrows, queries, nq, dim, out, ld);
 }
 
 void f16_avx2(const std::uint16_t* const* rows, std::size_t nrows, const float* queries, std::size_t nq,
