@@ -1,0 +1,80 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "index/duplicates.h"
+#include "index/lexical.h"
+
+namespace cinerec {
+namespace {
+
+TEST(FindDuplicates, TextCosineIsTfIdfByHand) {
+  Analyzer a;
+  ASSERT_EQ(a.terms("gato perro"), (std::vector<std::string>{"gat", "perr"}));
+  ASSERT_EQ(a.terms("gato ratón"), (std::vector<std::string>{"gat", "raton"}));
+  // No vectors, no years: the text-alone threshold applies; set it to 0 to see every pair's cosine.
+  std::vector<DuplicateCandidate> items = {{nullptr, "gato perro", {}}, {nullptr, "gato ratón", {}}, {nullptr, "pez", {}}};
+  DuplicateOptions o;
+  o.min_text_cosine_alone = 0.0;
+  auto pairs = find_duplicates(items, 0, o);
+  ASSERT_EQ(pairs.size(), 3u);
+  // doc0 = (ln 1.5, ln 3) on (gat, perr); doc1 = (ln 1.5, ln 3) on (gat, raton): cos = ln1.5^2 / (ln1.5^2 + ln3^2)
+  double l15 = std::log(1.5), l3 = std::log(3.0);
+  EXPECT_EQ(pairs[0].a, 0u);
+  EXPECT_EQ(pairs[0].b, 1u);
+  EXPECT_NEAR(pairs[0].text_cosine, l15 * l15 / (l15 * l15 + l3 * l3), 1e-12);
+  EXPECT_NEAR(pairs[1].text_cosine, 0.0, 1e-12);
+  EXPECT_EQ(pairs[0].vector_cosine, 0.0);
+}
+
+// Three signals must agree: the test varies one at a time around a true duplicate pair (rows 0, 1).
+TEST(FindDuplicates, NeedsCloseVectorsSimilarTextAndTheSameYear) {
+  const float v0[3] = {1.f, 0.f, 0.f};
+  const float v1[3] = {0.95f, 0.31224990f, 0.f};  // cosine 0.95 with v0
+  const float far[3] = {0.f, 1.f, 0.f};           // cosine 0 with v0, 0.31 with v1
+  const std::string poets = "Un profesor de literatura inspira a sus alumnos de un colegio estricto con la poesía";
+  const std::string poets2 = "Los alumnos de un colegio estricto descubren la poesía con su profesor de literatura";
+  std::vector<DuplicateCandidate> items = {
+      {v0, poets, 1989},
+      {v1, poets2, 1989},
+      {v1, poets2, 1991},                                             // sequel: another year
+      {v1, "Un tiburón aterroriza una playa durante el verano", 1989},  // same year, other story
+      {far, poets, 1989},                                             // same text, distant vector
+  };
+  // Unrelated films make the shared words of rows 0 and 1 rare enough to count, as in a real catalog.
+  for (const char* other : {"Un capitán remonta un río en Vietnam", "Una niña poseída por un demonio",
+                            "Dos sicarios y un boxeador en Los Ángeles", "Un rey tartamudo y su terapeuta",
+                            "Astronautas viajan por un agujero de gusano", "Un general romano traicionado"}) {
+    items.push_back({far, other, 1950});
+  }
+  auto pairs = find_duplicates(items, 3);
+  ASSERT_EQ(pairs.size(), 1u);
+  EXPECT_EQ(pairs[0].a, 0u);
+  EXPECT_EQ(pairs[0].b, 1u);
+  EXPECT_NEAR(pairs[0].vector_cosine, 0.95, 1e-6);
+  EXPECT_GT(pairs[0].text_cosine, 0.3);
+
+  DuplicateOptions loose;
+  loose.max_year_gap = 2;
+  auto with_gap = find_duplicates(items, 3, loose);
+  ASSERT_EQ(with_gap.size(), 3u);  // now also (0, 2) and (1, 2), which share the same text
+  EXPECT_EQ(with_gap[1].b, 2u);
+  EXPECT_NEAR(with_gap[2].text_cosine, 1.0, 1e-9);
+}
+
+TEST(FindDuplicates, WithoutAVectorTheTextAloneMustBeVerySimilar) {
+  const std::string text = "Dos magos rivales en el Londres victoriano compiten por el truco definitivo";
+  std::vector<DuplicateCandidate> items = {{nullptr, text, 2006}, {nullptr, text, 2006}, {nullptr, "Un tiburón en la playa", 2006}};
+  auto pairs = find_duplicates(items, 0);
+  ASSERT_EQ(pairs.size(), 1u);
+  EXPECT_NEAR(pairs[0].text_cosine, 1.0, 1e-9);
+}
+
+TEST(DuplicateRepresentatives, LowestRowOfEachConnectedGroup) {
+  std::vector<DuplicatePair> pairs = {{3, 5, 0, 0}, {1, 5, 0, 0}, {2, 4, 0, 0}};
+  EXPECT_EQ(duplicate_representatives(7, pairs), (std::vector<std::uint32_t>{0, 1, 2, 1, 2, 1, 6}));
+  EXPECT_EQ(duplicate_representatives(2, {}), (std::vector<std::uint32_t>{0, 1}));
+}
+
+}  // namespace
+}  // namespace cinerec
