@@ -15,6 +15,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-numpy
   # benchmark references (bench/run.sh): numpy on OpenBLAS, FAISS IndexFlatIP
   libopenblas0-pthread python3-faiss
+  # local encoder: the PyTorch / SentencePiece references of its parity tests and benchmark
+  python3-torch python3-sentencepiece
   # PostgreSQL server for the store tests
   postgresql-15
 )
