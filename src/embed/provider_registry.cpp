@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "embed/gemini_embedder.h"
+#include "embed/local/local_provider.h"
 #include "embed/ollama_embedder.h"
 #include "embed/openai_embedder.h"
 #include "embed/tei_embedder.h"
@@ -139,10 +140,11 @@ const std::vector<std::string>& remote_provider_names() {
 Result<std::unique_ptr<Embedder>> make_embedder(const EmbedderChoice& choice,
                                                 const ConfigSource& config,
                                                 const HttpOptions& http_defaults) {
+  if (choice.provider == "local") return make_local_embedder(choice.model_dir, config);
   const ProviderSpec* spec = find_spec(choice.provider);
   if (!spec) {
     return Error{"unknown embedding provider \"" + choice.provider + "\" (known: " +
-                 join(remote_provider_names(), ", ") + ")"};
+                 join(remote_provider_names(), ", ") + ", local)"};
   }
   Resolved r = resolve(*spec, config, choice);
   if (!r.missing.empty()) {
@@ -225,6 +227,7 @@ std::vector<ProviderStatus> describe_providers(const ConfigSource& config) {
     }
     out.push_back(std::move(s));
   }
+  out.push_back(describe_local_provider(config));
   return out;
 }
 

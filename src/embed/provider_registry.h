@@ -31,9 +31,11 @@ struct EmbedderChoice {
   std::string provider;           // one of remote_provider_names()
   std::string model;              // empty = the provider's configured or default model
   std::optional<int> dimensions;  // empty = the provider's configured one, if any
+  std::string model_dir;          // local: the model directory (--model-dir); empty = CINEREC_LOCAL_MODEL_DIR
 };
 
-// Builds the chosen provider from `config`. `http` supplies defaults (logging, sleeping) that
+// Builds the chosen provider from `config` ("local" is built by make_local_embedder,
+// embed/local/local_provider.h). `http` supplies defaults (logging, sleeping) that
 // CINEREC_HTTP_TIMEOUT / CINEREC_HTTP_MAX_ATTEMPTS may override. Fails, without any network
 // call except TEI's GET /info, when the provider is unknown or a required setting is missing
 // (the error names the variable to set, never a value of a secret).
@@ -51,7 +53,7 @@ struct ProviderStatus {
   std::vector<std::pair<std::string, std::string>> details;
 };
 
-// The status of every remote provider, without contacting any server.
+// The status of every remote provider and of "local", without contacting any server or loading a model.
 std::vector<ProviderStatus> describe_providers(const ConfigSource& config);
 
 // The provider named by CINEREC_PROVIDER, if set.

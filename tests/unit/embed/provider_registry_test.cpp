@@ -50,7 +50,7 @@ TEST(ProviderRegistry, UnknownProviderListsTheKnownOnes) {
   auto e = make_embedder(pick("cohere"), config_with({}));
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.error().message,
-            "unknown embedding provider \"cohere\" (known: openai, gemini, openai-compatible, ollama, tei)");
+            "unknown embedding provider \"cohere\" (known: openai, gemini, openai-compatible, ollama, tei, local)");
 }
 
 TEST(ProviderRegistry, MissingSettingsNameTheVariableToSet) {
@@ -153,7 +153,7 @@ TEST(ProviderRegistry, DescribeProvidersShowsStatusAndOriginsButNeverKeys) {
                              {"TEI_BASE_URL", "http://tei:8080"}},
                             {{"api_keys.env", {{"gemini_api_key", kGeminiKey, 2}}}});
   auto statuses = describe_providers(config);
-  ASSERT_EQ(statuses.size(), 5u);
+  ASSERT_EQ(statuses.size(), 6u);  // the five remote providers and local
   std::map<std::string, ProviderStatus> by_name;
   std::string everything;
   for (const auto& s : statuses) {
