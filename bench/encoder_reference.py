@@ -1,0 +1,133 @@
+#!/usr/bin/python3
+"""PyTorch side of the local encoder benchmark: the same model directory run by a plain PyTorch
+BERT encoder (float32, inference mode; the operations Hugging Face's BertModel performs: padded
+batch, additive attention mask, matmul + softmax attention, erf GELU, LayerNorm), mean pooling and
+normalization. Token ids come from the Python WordPiece reference of the parity tests, outside the
+timed region (cinerec's timings include its tokenization). One JSON object per cell on stdout.
+
+Usage: encoder_reference.py --model-dir DIR --texts FILE --threads N [--batches 1,32] [--seconds S]
+Thread count is fixed through OMP_NUM_THREADS / OPENBLAS_NUM_THREADS by the caller as well."""
+import argparse
+import json
+import math
+import os
+import struct
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "local_encoder"))
+from make_models import bert_words, wordpiece  # noqa: E402
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        n = struct.unpack("<Q", f.read(8))[0]
+        header = json.loads(f.read(n))
+        data = f.read()
+    out = {}
+    for name, spec in header.items():
+        if name == "__metadata__":
+            continue
+        assert spec["dtype"] == "F32"
+        b, e = spec["data_offsets"]
+        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype=np.float32).copy()).view(spec["shape"])
+    return out
+
+
+class Encoder:
+    def __init__(self, model_dir):
+        with open(os.path.join(model_dir, "config.json")) as f:
+            self.cfg = json.load(f)
+        self.w = read_safetensors(os.path.join(model_dir, "model.safetensors"))
+        with open(os.path.join(model_dir, "tokenizer.json")) as f:
+            self.vocab = json.load(f)["model"]["vocab"]
+        with open(os.path.join(model_dir, "sentence_bert_config.json")) as f:
+            self.max_tokens = json.load(f)["max_seq_length"]
+
+    def ids(self, text):
+        body = wordpiece(bert_words(text, True, True), self.vocab)[: self.max_tokens - 2]
+        return [self.vocab["[CLS]"]] + body + [self.vocab["[SEP]"]]
+
+    def forward(self, batch_ids):
+        cfg, w = self.cfg, self.w
+        h, nh = cfg["hidden_size"], cfg["num_attention_heads"]
+        dh = h // nh
+        B, L = len(batch_ids), max(len(s) for s in batch_ids)
+        ids = torch.tensor([s + [0] * (L - len(s)) for s in batch_ids])
+        mask = torch.tensor([[1] * len(s) + [0] * (L - len(s)) for s in batch_ids], dtype=torch.float32)
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:L]
+             + w["embeddings.token_type_embeddings.weight"][0])
+        eps = cfg["layer_norm_eps"]
+        x = F.layer_norm(x, (h,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
+        additive = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min
+        for i in range(cfg["num_hidden_layers"]):
+            p = "encoder.layer.%d." % i
+
+            def lin(t, name):
+                return F.linear(t, w[p + name + ".weight"], w[p + name + ".bias"])
+
+            def heads(t):
+                return t.view(B, L, nh, dh).transpose(1, 2)
+
+            q, k, v = (heads(lin(x, "attention.self." + n)) for n in ("query", "key", "value"))
+            probs = torch.softmax(torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(dh) + additive, dim=-1)
+            ctx = torch.matmul(probs, v).transpose(1, 2).reshape(B, L, h)
+            x = F.layer_norm(lin(ctx, "attention.output.dense") + x, (h,), w[p + "attention.output.LayerNorm.weight"],
+                             w[p + "attention.output.LayerNorm.bias"], eps)
+            x = F.layer_norm(lin(F.gelu(lin(x, "intermediate.dense")), "output.dense") + x, (h,),
+                             w[p + "output.LayerNorm.weight"], w[p + "output.LayerNorm.bias"], eps)
+        pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True)
+        return F.normalize(pooled, p=2, dim=1)
+
+
+def blas_in_use():
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+    return sorted(os.path.realpath(l) for l in libs)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--texts", required=True)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--batches", default="1,32")
+    ap.add_argument("--seconds", type=float, default=1.5)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    enc = Encoder(args.model_dir)
+    with open(args.texts) as f:
+        texts = json.load(f)
+    with torch.inference_mode():
+        for tokens, pool in texts.items():
+            pool_ids = [enc.ids(t) for t in pool]
+            for batch in [int(b) for b in args.batches.split(",")]:
+                nxt = 0
+
+                def take():
+                    nonlocal nxt
+                    out = [pool_ids[(nxt + i) % len(pool_ids)] for i in range(batch)]
+                    nxt += batch
+                    return out
+
+                enc.forward(take())  # warm-up
+                ms, start = [], time.perf_counter()
+                while len(ms) < 3 or time.perf_counter() - start < args.seconds:
+                    inputs = take()
+                    t0 = time.perf_counter()
+                    enc.forward(inputs)
+                    ms.append((time.perf_counter() - t0) * 1000)
+                ms.sort()
+                print(json.dumps({"engine": "pytorch", "threads": args.threads, "batch": batch, "tokens": int(tokens),
+                                  "calls": len(ms), "p50_ms": ms[len(ms) // 2], "p90_ms": ms[len(ms) * 9 // 10],
+                                  "sentences_per_s": 1000.0 * batch / ms[len(ms) // 2],
+                                  "torch": torch.__version__, "blas": blas_in_use(),
+                                  "mean_tokens": sum(len(s) for s in pool_ids) / len(pool_ids)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
