@@ -99,6 +99,9 @@ TEST(DevSets, ParseAndHaveEnoughPrompts) {
   auto es = load_eval_file(std::string(CINEREC_TEST_DATA_DIR) + "/dev-es.tsv");
   ASSERT_TRUE(es.ok()) << es.error().message;
   EXPECT_GE(es->size(), 60u);
+  auto en = load_eval_file(std::string(CINEREC_TEST_DATA_DIR) + "/dev-en.tsv");
+  ASSERT_TRUE(en.ok()) << en.error().message;
+  EXPECT_GE(en->size(), 20u);
 }
 
 }  // namespace
