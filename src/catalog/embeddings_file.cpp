@@ -1,0 +1,154 @@
+#include "catalog/embeddings_file.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "catalog/import.h"
+#include "common/text.h"
+#include "store/vector_codec.h"
+
+namespace cinerec {
+namespace {
+
+using json = nlohmann::json;
+
+Result<TitledVector> titled_vector_from_json(const json& object, const std::string& where) {
+  if (!object.is_object()) return Error{where + ": expected a JSON object"};
+  auto title = object.find("title");
+  if (title == object.end() || !title->is_string() || trim(title->get<std::string>()).empty())
+    return Error{where + ": missing or empty field \"title\""};
+  auto embedding = object.find("embedding");
+  if (embedding == object.end()) embedding = object.find("vector");
+  if (embedding == object.end() || !embedding->is_array())
+    return Error{where + ": missing field \"embedding\" (a list of numbers) for \"" + title->get<std::string>() + "\""};
+  TitledVector v{where, std::string(trim(title->get<std::string>())), {}};
+  v.values.reserve(embedding->size());
+  for (std::size_t i = 0; i < embedding->size(); ++i) {
+    const auto& x = (*embedding)[i];
+    if (!x.is_number()) return Error{where + ": field \"embedding\" value " + std::to_string(i) + " is a " + x.type_name() + ", not a number"};
+    v.values.push_back(x.get<float>());
+  }
+  return v;
+}
+
+Result<std::vector<TitledVector>> read_json(const std::string& path, const std::string& text, bool lines) {
+  std::vector<TitledVector> out;
+  auto parse_error = [&](std::size_t line, std::size_t column, const std::string& what) {
+    return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": malformed JSON: " + what};
+  };
+  if (lines) {
+    std::istringstream in(text);
+    std::string line_text;
+    std::size_t line = 0;
+    while (std::getline(in, line_text)) {
+      ++line;
+      if (trim(line_text).empty()) continue;
+      json object;
+      try {
+        object = json::parse(line_text);
+      } catch (const json::parse_error& e) {
+        return parse_error(line, e.byte, "invalid JSON line");
+      }
+      auto v = titled_vector_from_json(object, path + ":" + std::to_string(line) + " (record " + std::to_string(out.size() + 1) + ")");
+      if (!v.ok()) return v.error();
+      out.push_back(std::move(v).value());
+    }
+    return out;
+  }
+  json document;
+  try {
+    document = json::parse(text);
+  } catch (const json::parse_error& e) {
+    auto [line, column] = line_and_column(text, e.byte == 0 ? 0 : e.byte - 1);
+    return parse_error(line, column, "syntax error");
+  }
+  if (!document.is_array()) return Error{path + ":1: expected a JSON array of {\"title\", \"embedding\"} objects"};
+  auto offsets = top_level_element_offsets(text);
+  for (std::size_t i = 0; i < document.size(); ++i) {
+    std::size_t line = i < offsets.size() ? line_and_column(text, offsets[i]).first : 0;
+    auto v = titled_vector_from_json(document[i], path + ":" + std::to_string(line) + " (record " + std::to_string(i + 1) + ")");
+    if (!v.ok()) return v.error();
+    out.push_back(std::move(v).value());
+  }
+  return out;
+}
+
+// The original Django project (course "Taller IA") kept vectors in movie_movie.emb as
+// numpy.ndarray.tobytes() of float64 values.
+Result<std::vector<TitledVector>> read_django_db(const std::string& path) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Error{path + ": cannot open SQLite database: " + message};
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT title, emb FROM movie_movie ORDER BY id", -1, &stmt, nullptr) != SQLITE_OK) {
+    Error e{path + ": not a database of the original app (table movie_movie with title, emb): " + sqlite3_errmsg(db)};
+    sqlite3_close(db);
+    return e;
+  }
+  std::vector<TitledVector> out;
+  Result<std::vector<TitledVector>> result = out;
+  std::size_t row = 0;
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    ++row;
+    std::string where = path + ": movie_movie row " + std::to_string(row);
+    auto title_ptr = sqlite3_column_text(stmt, 0);
+    std::string title = title_ptr ? reinterpret_cast<const char*>(title_ptr) : "";
+    auto blob = static_cast<const char*>(sqlite3_column_blob(stmt, 1));
+    auto bytes = static_cast<std::size_t>(sqlite3_column_bytes(stmt, 1));
+    if (!blob || bytes == 0) continue;  // the original app left emb empty for movies it never embedded
+    auto values = decode_float64_blob(std::string_view(blob, bytes));
+    if (!values.ok()) {
+      result = Error{where + " (\"" + title + "\"): " + values.error().message};
+      break;
+    }
+    out.push_back({where, title, std::move(values).value()});
+  }
+  if (result.ok() && rc != SQLITE_DONE) result = Error{path + ": " + sqlite3_errmsg(db)};
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  if (!result.ok()) return result;
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<TitledVector>> read_embeddings_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": no such file"};
+  auto extension = std::filesystem::path(path).extension().string();
+  Result<std::vector<TitledVector>> vectors = Error{""};
+  if (extension == ".sqlite3" || extension == ".sqlite" || extension == ".db") {
+    vectors = read_django_db(path);
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error{path + ": cannot open file"};
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    std::string text = buffer.str();
+    if (std::size_t bad; !is_valid_utf8(text, &bad)) {
+      auto [line, column] = line_and_column(text, bad);
+      return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid UTF-8"};
+    }
+    vectors = read_json(path, text, extension == ".jsonl" || extension == ".ndjson");
+  }
+  if (!vectors.ok()) return vectors;
+  if (vectors->empty()) return Error{path + ": no vectors found"};
+  const std::size_t dim = vectors->front().values.size();
+  for (const auto& v : *vectors) {
+    if (v.values.size() != dim)
+      return Error{v.location + ": \"" + v.title + "\" has " + std::to_string(v.values.size()) +
+                   " dimensions, expected " + std::to_string(dim) + " like the first record"};
+    CINEREC_TRY(validate_vector(v.values, v.location + " \"" + v.title + "\""));
+  }
+  return vectors;
+}
+
+}  // namespace cinerec

@@ -1,0 +1,118 @@
+// cinerec import FILE / cinerec add-embeddings FILE
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "catalog/embeddings_file.h"
+#include "catalog/import.h"
+#include "catalog/title_index.h"
+#include "cli/commands.h"
+
+namespace cinerec::cli {
+namespace {
+
+struct ImportArgs {
+  std::string file;
+  std::string posters_dir;
+  std::string source;
+  std::vector<std::string> columns;  // field=header
+  bool quiet = false;
+};
+
+int run_import(const GlobalOptions& global, const ImportArgs& args) {
+  ImportOptions options;
+  options.source = args.source;
+  options.posters_dir = args.posters_dir;
+  if (options.posters_dir.empty()) {
+    // The seed keeps posters beside its JSON files.
+    auto beside = std::filesystem::path(args.file).parent_path() / "posters";
+    std::error_code ec;
+    if (std::filesystem::is_directory(beside, ec)) options.posters_dir = beside.string();
+  }
+  for (const auto& mapping : args.columns) {
+    auto eq = mapping.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == mapping.size())
+      return fail(Error{"--column expects FIELD=HEADER, got \"" + mapping + "\""});
+    options.columns[mapping.substr(0, eq)] = mapping.substr(eq + 1);
+  }
+  auto catalog = read_catalog_file(args.file, options);
+  if (!catalog.ok()) return fail(catalog.error());
+  auto store = open_db(global, OpenMode::CreateIfMissing);
+  if (!store.ok()) return fail(store.error());
+  auto summary = (*store)->upsert_movies(catalog->records);
+  if (!summary.ok()) return fail(Error{args.file + ": nothing imported: " + summary.error().message});
+  if (!args.quiet)
+    for (const auto& w : catalog->warnings) std::cerr << "warning: " << w.location << ": " << w.message << "\n";
+  std::cout << "imported " << args.file << " into " << (*store)->describe() << ": " << catalog->records.size()
+            << " movies (" << summary->added << " added, " << summary->updated << " updated, " << summary->unchanged
+            << " unchanged), " << catalog->warnings.size() << " warnings\n";
+  bool has_embeddings = false;
+  for (const auto& e : catalog->embeddings) has_embeddings |= e.has_value();
+  if (has_embeddings) std::cout << "the file also holds embedding vectors; load them with: cinerec add-embeddings " << args.file << "\n";
+  return 0;
+}
+
+struct AddEmbeddingsArgs {
+  std::string file;
+  std::string model = "text-embedding-3-small";
+  bool skip_unknown = false;
+};
+
+int run_add_embeddings(const GlobalOptions& global, const AddEmbeddingsArgs& args) {
+  auto vectors = read_embeddings_file(args.file);
+  if (!vectors.ok()) return fail(vectors.error());
+  auto store = open_db(global, OpenMode::ReadWrite);
+  if (!store.ok()) return fail(store.error());
+  auto movies = (*store)->movies();
+  if (!movies.ok()) return fail(movies.error());
+  auto titles = TitleIndex::of(*movies);
+  std::vector<VectorWrite> writes;
+  std::size_t unknown = 0;
+  std::map<MovieId, std::string> seen;
+  for (auto& v : *vectors) {
+    auto position = titles.find(v.title);
+    if (!position.ok()) {
+      ++unknown;
+      std::cerr << (args.skip_unknown ? "warning: " : "error: ") << v.location << ": " << position.error().message << "\n";
+      continue;
+    }
+    MovieId id = (*movies)[*position].id;
+    if (auto [it, inserted] = seen.emplace(id, v.location); !inserted)
+      return fail(Error{v.location + ": second vector for \"" + v.title + "\" (first at " + it->second + ")"});
+    writes.push_back({id, std::move(v.values), ""});
+  }
+  if (unknown > 0 && !args.skip_unknown)
+    return fail(Error{args.file + ": " + std::to_string(unknown) +
+                      " titles are not in the catalog; nothing stored (import the catalog first, or pass --skip-unknown)"});
+  if (auto written = (*store)->put_vectors(args.model, writes); !written.ok())
+    return fail(Error{args.file + ": nothing stored: " + written.error().message});
+  std::cout << "stored " << writes.size() << " vectors of model " << args.model << " ("
+            << (writes.empty() ? 0 : vectors->front().values.size()) << " dimensions) in " << (*store)->describe();
+  if (unknown) std::cout << "; skipped " << unknown << " unknown titles";
+  std::cout << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void register_import_commands(CLI::App& app, GlobalOptions& global) {
+  auto import_args = std::make_shared<ImportArgs>();
+  auto* import = app.add_subcommand("import", "import a catalog file (.json, .jsonl or .csv) into the database");
+  import->add_option("file", import_args->file, "catalog file")->required();
+  import->add_option("--posters", import_args->posters_dir,
+                     "directory of m_<title>.png posters (default: posters/ beside the file)");
+  import->add_option("--source", import_args->source, "name of the source, stored with each movie")->default_val("file");
+  import->add_option("--column", import_args->columns, "CSV column for a field, e.g. --column title=original_title");
+  import->add_flag("--quiet", import_args->quiet, "do not print warnings");
+  import->callback([&global, import_args] { global.run = [&global, import_args] { return run_import(global, *import_args); }; });
+
+  auto add_args = std::make_shared<AddEmbeddingsArgs>();
+  auto* add = app.add_subcommand("add-embeddings",
+                                 "store precomputed vectors keyed by title (.json, .jsonl, or the original app's .sqlite3)");
+  add->add_option("file", add_args->file, "vectors file")->required();
+  add->add_option("--model", add_args->model, "model that made the vectors")->capture_default_str();
+  add->add_flag("--skip-unknown", add_args->skip_unknown, "store the known titles' vectors even if some titles are unknown");
+  add->callback([&global, add_args] { global.run = [&global, add_args] { return run_add_embeddings(global, *add_args); }; });
+}
+
+}  // namespace cinerec::cli

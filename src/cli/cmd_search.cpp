@@ -1,0 +1,79 @@
+// cinerec similar TITLE / cinerec recommend "PROMPT"
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/table.h"
+#include "recommend/json_output.h"
+#include "recommend/recommender.h"
+
+namespace cinerec::cli {
+namespace {
+
+struct SearchArgs {
+  std::string text;  // title or prompt
+  std::size_t k = 5;
+  bool json = false;
+  std::string model;
+  std::vector<std::string> genres;
+  std::optional<int> year_from, year_to;
+};
+
+MovieFilter filter_of(const SearchArgs& args) { return MovieFilter{args.genres, args.year_from, args.year_to}; }
+
+int print(const Result<Recommendations>& recs, bool json) {
+  if (!recs.ok()) return fail(recs.error());
+  if (json) std::cout << recommendations_json(*recs).dump(2) << "\n";
+  else print_recommendations(std::cout, *recs);
+  return 0;
+}
+
+Result<Recommender> load_recommender(const GlobalOptions& global, const SearchArgs& args) {
+  auto store = open_db(global, OpenMode::ReadOnly);
+  if (!store.ok()) return store.error();
+  return Recommender::load(**store, RecommenderOptions{args.model});
+}
+
+int run_similar(const GlobalOptions& global, const SearchArgs& args) {
+  auto recommender = load_recommender(global, args);
+  if (!recommender.ok()) return fail(recommender.error());
+  auto movie = recommender->find_title(args.text);
+  if (!movie.ok()) return fail(movie.error());
+  return print(recommender->similar((*movie)->id, args.k, filter_of(args)), args.json);
+}
+
+int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
+  auto prompt = validate_prompt(args.text);
+  if (!prompt.ok()) return fail(prompt.error());
+  auto recommender = load_recommender(global, args);
+  if (!recommender.ok()) return fail(recommender.error());
+  return print(recommender->recommend_offline(*prompt, args.k, filter_of(args)), args.json);
+}
+
+void add_search_options(CLI::App* command, SearchArgs& args) {
+  command->add_option("-k", args.k, "how many movies")->capture_default_str()->check(CLI::Range(1, 1000));
+  command->add_flag("--json", args.json, "print JSON");
+  command->add_option("--model", args.model, "use this model's vectors (default: the model with the most vectors)");
+  command->add_option("--genre", args.genres, "only movies with this genre tag (repeatable)");
+  command->add_option("--year-from", args.year_from, "only movies from this year on");
+  command->add_option("--year-to", args.year_to, "only movies up to this year");
+}
+
+}  // namespace
+
+void register_search_commands(CLI::App& app, GlobalOptions& global) {
+  auto similar_args = std::make_shared<SearchArgs>();
+  auto* similar = app.add_subcommand("similar", "movies most similar to a movie (cosine of stored vectors)");
+  similar->add_option("title", similar_args->text, "movie title (case and accents ignored)")->required();
+  add_search_options(similar, *similar_args);
+  similar->callback([&global, similar_args] { global.run = [&global, similar_args] { return run_similar(global, *similar_args); }; });
+
+  auto recommend_args = std::make_shared<SearchArgs>();
+  auto* recommend = app.add_subcommand("recommend", "movies for what you feel like watching");
+  recommend->add_option("prompt", recommend_args->text, "what you feel like watching, in your words")->required();
+  add_search_options(recommend, *recommend_args);
+  recommend->callback([&global, recommend_args] {
+    global.run = [&global, recommend_args] { return run_recommend(global, *recommend_args); };
+  });
+}
+
+}  // namespace cinerec::cli

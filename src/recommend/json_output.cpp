@@ -1,0 +1,41 @@
+#include "recommend/json_output.h"
+
+#include <cmath>
+
+namespace cinerec {
+
+static double rounded(float x) { return std::round(static_cast<double>(x) * 1e6) / 1e6; }
+
+nlohmann::ordered_json movie_json(const Movie& movie) {
+  nlohmann::ordered_json j;
+  j["id"] = movie.id;
+  j["title"] = movie.title;
+  j["genres"] = movie.genres;
+  j["year"] = movie.year ? nlohmann::ordered_json(*movie.year) : nlohmann::ordered_json(nullptr);
+  j["poster"] = movie.poster.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(movie.poster);
+  return j;
+}
+
+nlohmann::ordered_json recommendations_json(const Recommendations& recs) {
+  nlohmann::ordered_json j;
+  j["query"] = recs.query;
+  j["provider"] = recs.provider;
+  j["model"] = recs.model;
+  auto results = nlohmann::ordered_json::array();
+  for (const auto& r : recs.results) {
+    nlohmann::ordered_json item;
+    item["id"] = r.movie->id;
+    item["title"] = r.movie->title;
+    item["score"] = rounded(r.score);
+    auto movie = movie_json(*r.movie);
+    item["genres"] = movie["genres"];
+    item["year"] = movie["year"];
+    item["poster"] = movie["poster"];
+    results.push_back(std::move(item));
+  }
+  j["results"] = std::move(results);
+  j["notices"] = recs.notices;
+  return j;
+}
+
+}  // namespace cinerec

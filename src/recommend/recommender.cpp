@@ -1,0 +1,231 @@
+#include "recommend/recommender.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/text.h"
+
+namespace cinerec {
+
+namespace {
+
+// Offline path tuning. A prompt's best BM25 hits stand in for the prompt in embedding space: the
+// query vector is their centroid, weighted by (score / best)^2 so the clearest match dominates, using
+// hits within kCentroidRelativeCutoff of the best (weaker hits are mostly noise words). The final
+// score mixes the relative BM25 score (lexical evidence) with the cosine to the centroid (meaning).
+constexpr std::size_t kLexicalCandidates = 50;
+constexpr std::size_t kCentroidHits = 5;
+constexpr float kCentroidRelativeCutoff = 0.35f;
+constexpr float kLexicalWeight = 0.5f;
+
+std::string document_body(const Movie& m) {
+  std::string body = m.description;
+  for (const auto& g : m.genres) body += " " + g;
+  return body;
+}
+
+}  // namespace
+
+Result<std::string> validate_prompt(std::string_view prompt) {
+  if (std::size_t bad; !is_valid_utf8(prompt, &bad))
+    return Error{"prompt is not valid UTF-8 (byte " + std::to_string(bad) + ")"};
+  if (prompt.size() > Recommender::kMaxPromptBytes)
+    return Error{"prompt is " + std::to_string(prompt.size()) + " bytes; the limit is " +
+                 std::to_string(Recommender::kMaxPromptBytes)};
+  auto trimmed = trim(prompt);
+  if (trimmed.empty()) return Error{"empty prompt: say what you feel like watching"};
+  return std::string(trimmed);
+}
+
+Result<Recommender> Recommender::load(Store& store, const RecommenderOptions& options) {
+  Recommender r;
+  auto movies = store.movies();
+  if (!movies.ok()) return movies.error();
+  r.movies_ = std::move(movies).value();
+  for (std::size_t i = 0; i < r.movies_.size(); ++i) r.row_of_id_[r.movies_[i].id] = i;
+  r.titles_.emplace(TitleIndex::of(r.movies_));
+
+  r.model_ = options.model;
+  if (r.model_.empty()) {
+    auto models = store.models();
+    if (!models.ok()) return models.error();
+    if (!models->empty()) r.model_ = models->front().model;
+  }
+  r.has_vector_.assign(r.movies_.size(), 0);
+  if (!r.model_.empty()) {
+    auto vectors = store.vectors(r.model_);
+    if (!vectors.ok()) return vectors.error();
+    if (vectors->empty() && !options.model.empty())
+      return Error{"no vectors for model " + options.model + " in " + store.describe()};
+    std::size_t dim = vectors->empty() ? 0 : vectors->front().dim;
+    r.vectors_.assign(r.movies_.size() * dim, 0.0f);
+    for (const auto& v : *vectors) {
+      auto it = r.row_of_id_.find(v.movie);
+      if (it == r.row_of_id_.end() || v.values.size() != dim || v.norm <= 0.0f) continue;
+      float* row = r.vectors_.data() + it->second * dim;
+      double norm = 0.0;
+      for (float x : v.values) norm += static_cast<double>(x) * x;
+      auto inv = static_cast<float>(1.0 / std::sqrt(norm));
+      for (std::size_t d = 0; d < dim; ++d) row[d] = v.values[d] * inv;
+      r.has_vector_[it->second] = 1;
+    }
+    r.matrix_ = MatrixView{r.vectors_.data(), r.movies_.size(), dim};
+  }
+
+  std::vector<LexicalDocument> docs;
+  docs.reserve(r.movies_.size());
+  for (const auto& m : r.movies_) docs.push_back({m.title, document_body(m)});
+  r.lexical_.emplace(docs);
+  return r;
+}
+
+std::vector<std::uint8_t> Recommender::allowed_rows(const MovieFilter& filter) const {
+  std::vector<std::uint8_t> allowed(movies_.size(), 1);
+  if (filter.empty()) return allowed;
+  std::vector<std::string> wanted;
+  for (const auto& g : filter.genres) wanted.push_back(fold_for_search(g));
+  for (std::size_t i = 0; i < movies_.size(); ++i) {
+    const auto& m = movies_[i];
+    bool ok = true;
+    if (filter.year_from && (!m.year || *m.year < *filter.year_from)) ok = false;
+    if (filter.year_to && (!m.year || *m.year > *filter.year_to)) ok = false;
+    if (ok && !wanted.empty()) {
+      ok = std::any_of(m.genres.begin(), m.genres.end(), [&](const std::string& g) {
+        return std::find(wanted.begin(), wanted.end(), fold_for_search(g)) != wanted.end();
+      });
+    }
+    allowed[i] = ok ? 1 : 0;
+  }
+  return allowed;
+}
+
+static Status check_k(std::size_t k) {
+  if (k == 0 || k > Recommender::kMaxK)
+    return Error{"k must be between 1 and " + std::to_string(Recommender::kMaxK) + ", got " + std::to_string(k)};
+  return Status::Ok();
+}
+
+Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, std::size_t k,
+                                                       const MovieFilter& filter) const {
+  auto clean = validate_prompt(prompt);
+  if (!clean.ok()) return clean.error();
+  CINEREC_TRY(check_k(k));
+  Recommendations out;
+  out.query = *clean;
+  out.provider = "offline";
+  out.model = model_.empty() ? "bm25" : "bm25+" + model_;
+
+  auto hits = lexical_->search(*clean, std::max(kLexicalCandidates, k));
+  if (hits.empty()) {
+    out.notices.push_back("no catalog words match the prompt; try other words or configure an embedding provider");
+    return out;
+  }
+  const float best = hits.front().score;
+  std::vector<float> lexical(movies_.size(), 0.0f);
+  for (const auto& h : hits) lexical[h.row] = h.score / best;
+
+  auto allowed = allowed_rows(filter);
+  std::vector<float> score(movies_.size(), 0.0f);
+  bool have_vectors = matrix_.dim > 0;
+  std::vector<float> centroid;
+  if (have_vectors) {
+    centroid.assign(matrix_.dim, 0.0f);
+    std::size_t used = 0;
+    for (const auto& h : hits) {
+      if (used == kCentroidHits || h.score < kCentroidRelativeCutoff * best) break;
+      if (!has_vector_[h.row]) continue;
+      float w = (h.score / best) * (h.score / best);
+      const float* v = matrix_.row(h.row);
+      for (std::size_t d = 0; d < matrix_.dim; ++d) centroid[d] += w * v[d];
+      ++used;
+    }
+    double norm = 0.0;
+    for (float x : centroid) norm += static_cast<double>(x) * x;
+    if (norm == 0.0) {
+      have_vectors = false;
+    } else {
+      auto inv = static_cast<float>(1.0 / std::sqrt(norm));
+      for (float& x : centroid) x *= inv;
+    }
+  }
+  std::vector<float> cosine(movies_.size(), 0.0f);
+  for (std::size_t i = 0; i < movies_.size(); ++i) {
+    if (have_vectors && has_vector_[i]) cosine[i] = dot(centroid.data(), matrix_.row(i), matrix_.dim);
+    score[i] = have_vectors ? kLexicalWeight * lexical[i] + (1.0f - kLexicalWeight) * cosine[i] : lexical[i];
+  }
+  std::vector<std::size_t> order;
+  for (std::size_t i = 0; i < movies_.size(); ++i)
+    if (allowed[i] && (score[i] > 0.0f)) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
+  if (order.size() > k) order.resize(k);
+  for (auto i : order) out.results.push_back({&movies_[i], score[i], lexical[i], cosine[i]});
+  if (!have_vectors) out.notices.push_back("the catalog has no embedding vectors; ranking by words only");
+  return out;
+}
+
+Result<Recommendations> Recommender::recommend_by_vector(std::string_view prompt, const std::vector<float>& query,
+                                                         const std::string& provider, const std::string& model,
+                                                         std::size_t k, const MovieFilter& filter) const {
+  CINEREC_TRY(check_k(k));
+  if (model_.empty())
+    return Error{"the catalog has no embedding vectors; run: cinerec embed --provider " + provider + " --model " + model};
+  if (model != model_)
+    return Error{"the prompt was embedded with model " + model + " but the catalog's vectors are from " + model_ +
+                 "; run: cinerec embed --provider " + provider + " --model " + model};
+  if (query.size() != matrix_.dim)
+    return Error{"query vector has " + std::to_string(query.size()) + " dimensions, the catalog's " + model_ +
+                 " vectors have " + std::to_string(matrix_.dim)};
+  double norm = 0.0;
+  for (float x : query) norm += static_cast<double>(x) * x;
+  if (!(norm > 0.0) || !std::isfinite(norm)) return Error{"query vector is zero or not finite"};
+  std::vector<float> unit(query.size());
+  for (std::size_t d = 0; d < query.size(); ++d) unit[d] = static_cast<float>(query[d] / std::sqrt(norm));
+  auto allowed = allowed_rows(filter);
+  for (std::size_t i = 0; i < allowed.size(); ++i) allowed[i] &= has_vector_[i];
+  Recommendations out;
+  out.query = std::string(prompt);
+  out.provider = provider;
+  out.model = model;
+  for (const auto& hit : cosine_top_k(matrix_, unit.data(), k, &allowed))
+    out.results.push_back({&movies_[hit.row], hit.score, 0.0f, hit.score});
+  return out;
+}
+
+Result<Recommendations> Recommender::similar(MovieId movie, std::size_t k, const MovieFilter& filter) const {
+  CINEREC_TRY(check_k(k));
+  auto it = row_of_id_.find(movie);
+  if (it == row_of_id_.end()) return Error{"no movie with id " + std::to_string(movie)};
+  const Movie& m = movies_[it->second];
+  if (model_.empty() || !has_vector_[it->second])
+    return Error{"\"" + m.title + "\" has no embedding vector" + (model_.empty() ? "" : " for model " + model_) +
+                 "; add one with cinerec add-embeddings or cinerec embed"};
+  auto allowed = allowed_rows(filter);
+  for (std::size_t i = 0; i < allowed.size(); ++i) allowed[i] &= has_vector_[i];
+  allowed[it->second] = 0;
+  Recommendations out;
+  out.query = m.title;
+  out.provider = "stored";
+  out.model = model_;
+  for (const auto& hit : cosine_top_k(matrix_, matrix_.row(it->second), k, &allowed))
+    out.results.push_back({&movies_[hit.row], hit.score, 0.0f, hit.score});
+  return out;
+}
+
+Result<const Movie*> Recommender::find_title(std::string_view title) const {
+  auto position = titles_->find(title);
+  if (!position.ok()) return position.error();
+  return &movies_[*position];
+}
+
+const Movie* Recommender::find_id(MovieId id) const {
+  auto it = row_of_id_.find(id);
+  return it == row_of_id_.end() ? nullptr : &movies_[it->second];
+}
+
+const float* Recommender::vector_of(MovieId id) const {
+  auto it = row_of_id_.find(id);
+  if (it == row_of_id_.end() || !has_vector_[it->second]) return nullptr;
+  return matrix_.row(it->second);
+}
+
+}  // namespace cinerec

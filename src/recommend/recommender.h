@@ -1,0 +1,99 @@
+// The recommender: a read-only, in-memory snapshot of the catalog (movies, one model's unit-normalized
+// vectors, a lexical index) that answers prompts and "movies like this one" with ranked, scored movies.
+// A snapshot never changes after load(), so any number of threads may query it at once.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/movie.h"
+#include "catalog/title_index.h"
+#include "common/result.h"
+#include "index/exact.h"
+#include "index/lexical.h"
+#include "store/store.h"
+
+namespace cinerec {
+
+struct MovieFilter {
+  std::vector<std::string> genres;  // a movie passes when it has any of these canonical tags
+  std::optional<int> year_from, year_to;
+  bool empty() const { return genres.empty() && !year_from && !year_to; }
+};
+
+struct Recommendation {
+  const Movie* movie = nullptr;
+  float score = 0.0f;         // what ranks the results
+  float lexical_score = 0.0f; // BM25 relative to the best hit (0..1); 0 when not used
+  float vector_score = 0.0f;  // cosine similarity; 0 when not used
+};
+
+struct Recommendations {
+  std::string query;
+  std::string provider;  // "offline" for the built-in path, else the embedding provider
+  std::string model;     // the vectors' model, or "bm25" when the catalog has none
+  std::vector<Recommendation> results;
+  std::vector<std::string> notices;  // things the user should know (fallbacks, empty matches)
+};
+
+struct RecommenderOptions {
+  std::string model;  // vectors to load; empty: the model with the most vectors
+};
+
+class Recommender {
+ public:
+  // Reads every movie and the chosen model's vectors from the store.
+  static Result<Recommender> load(Store& store, const RecommenderOptions& options = {});
+
+  // The offline prompt path (no embedding provider): BM25 finds the movies whose words match the
+  // prompt; their stored vectors, weighted by BM25 score, make a query vector that is compared with
+  // every movie; the final score mixes both. Fails on an empty, oversized or non-UTF-8 prompt.
+  Result<Recommendations> recommend_offline(std::string_view prompt, std::size_t k,
+                                            const MovieFilter& filter = {}) const;
+
+  // Ranks movies by cosine similarity with a query vector made by `model`. Fails when the snapshot holds
+  // another model's vectors, or the dimensions differ.
+  Result<Recommendations> recommend_by_vector(std::string_view prompt, const std::vector<float>& query,
+                                              const std::string& provider, const std::string& model,
+                                              std::size_t k, const MovieFilter& filter = {}) const;
+
+  // Movies most similar to `movie` by cosine of stored vectors, the movie itself excluded.
+  Result<Recommendations> similar(MovieId movie, std::size_t k, const MovieFilter& filter = {}) const;
+
+  // Finds a movie by title, ignoring case and accents. On a miss the error suggests close titles.
+  Result<const Movie*> find_title(std::string_view title) const;
+  const Movie* find_id(MovieId id) const;
+
+  const std::vector<Movie>& movies() const { return movies_; }
+  const std::string& model() const { return model_; }
+  std::size_t dimension() const { return matrix_.dim; }
+  // The stored (unit-normalized) vector of a movie, or nullptr when it has none for this model.
+  const float* vector_of(MovieId id) const;
+
+  static constexpr std::size_t kMaxPromptBytes = 4096;
+  static constexpr std::size_t kMaxK = 1000;
+
+ private:
+  Recommender() = default;
+  std::vector<std::uint8_t> allowed_rows(const MovieFilter& filter) const;
+
+  std::vector<Movie> movies_;
+  std::map<MovieId, std::size_t> row_of_id_;
+  std::string model_;
+  // Row r of matrix_ is the vector of movies_[r]; rows of movies without a vector are all zero and
+  // has_vector_[r] is 0, so they never rank by vector similarity.
+  std::vector<float> vectors_;
+  std::vector<std::uint8_t> has_vector_;
+  MatrixView matrix_;
+  std::optional<LexicalIndex> lexical_;
+  std::optional<TitleIndex> titles_;
+};
+
+// Checks a prompt: valid UTF-8, not blank, at most kMaxPromptBytes. Returns it trimmed.
+Result<std::string> validate_prompt(std::string_view prompt);
+
+}  // namespace cinerec
