@@ -66,6 +66,7 @@ int run_add_embeddings(const GlobalOptions& global, const AddEmbeddingsArgs& arg
   auto movies = (*store)->movies();
   if (!movies.ok()) return fail(movies.error());
   auto titles = TitleIndex::of(*movies);
+  const std::size_t dim = vectors->front().values.size();
   std::vector<VectorWrite> writes;
   std::size_t unknown = 0;
   std::map<MovieId, std::string> seen;
@@ -87,7 +88,7 @@ int run_add_embeddings(const GlobalOptions& global, const AddEmbeddingsArgs& arg
   if (auto written = (*store)->put_vectors(args.model, writes); !written.ok())
     return fail(Error{args.file + ": nothing stored: " + written.error().message});
   std::cout << "stored " << writes.size() << " vectors of model " << args.model << " ("
-            << (writes.empty() ? 0 : vectors->front().values.size()) << " dimensions) in " << (*store)->describe();
+            << dim << " dimensions) in " << (*store)->describe();
   if (unknown) std::cout << "; skipped " << unknown << " unknown titles";
   std::cout << "\n";
   return 0;

@@ -1,0 +1,82 @@
+"""The foundation's acceptance checks on the real seed catalog, through the real binary."""
+import json
+import subprocess
+import sys
+
+from cinerec_test import SEED_DIR, SOURCE_DIR, CinerecTestCase, main, run, run_json
+
+WWII_FILMS = {"Casablanca", "La lista de Schindler", "La vida es bella", "Salvar al soldado Ryan", "El pianista",
+              "El puente sobre el río Kwai", "Dunkerque", "El discurso del rey"}
+
+
+class SeedCatalog(CinerecTestCase):
+    def test_import_summary_and_idempotent_reimport(self):
+        db = self.tmp / "c.db"
+        first = run("import", SEED_DIR / "movie_descriptions.json", db=db)
+        self.assertIn("83 movies (83 added, 0 updated, 0 unchanged)", first.stdout)
+        # Known defects are reported as warnings with file:line (record N).
+        self.assertIn("(record 8): poster m_2001 is empty", first.stderr)
+        self.assertIn("(record 74): year 1917 equals the title", first.stderr)
+        again = run("import", SEED_DIR / "movie_descriptions.json", db=db)
+        self.assertIn("(0 added, 0 updated, 83 unchanged)", again.stdout)
+
+    def test_similar_matches_numpy_reference(self):
+        db = self.seeded_db()
+        for title in ["Salvar al soldado Ryan", "El padrino", "Matrix", "El pianista"]:
+            ours = run_json("similar", title, "-k", "10", db=db)["results"]
+            ref = json.loads(subprocess.run(
+                [sys.executable, str(SOURCE_DIR / "tests/integration/reference_cosine.py"),
+                 str(SEED_DIR / "movie_descriptions_embeddings.json"), title, "10"],
+                capture_output=True, text=True, check=True).stdout)
+            self.assertEqual([r["title"] for r in ours], [t for t, _ in ref], title)
+            for r, (_, score) in zip(ours, ref):
+                self.assertAlmostEqual(r["score"], score, delta=1e-5)
+
+    def test_acceptance_similar(self):
+        db = self.seeded_db()
+        ryan = run_json("similar", "Salvar al soldado Ryan", db=db)["results"]
+        self.assertEqual(ryan[0]["title"], "La lista de Schindler")
+        self.assertAlmostEqual(ryan[0]["score"], 0.589, delta=0.001)
+        self.assertEqual(run_json("similar", "el PADRINO", db=db)["results"][0]["title"], "El padrino II")
+
+    def test_offline_prompts(self):
+        db = self.seeded_db()
+        pianist = run_json("recommend", "película de un pianista", db=db)
+        self.assertEqual(pianist["provider"], "offline")
+        self.assertEqual(pianist["results"][0]["title"], "El pianista")
+        war = run_json("recommend", "película de la segunda guerra mundial", "-k", "5", db=db)["results"]
+        self.assertEqual(len(war), 5)
+        self.assertTrue({r["title"] for r in war} <= WWII_FILMS, [r["title"] for r in war])
+
+    def test_json_shape(self):
+        db = self.seeded_db()
+        out = run_json("recommend", "ciencia ficción", "-k", "3", db=db)
+        self.assertEqual(list(out)[:4], ["query", "provider", "model", "results"])
+        self.assertEqual(len(out["results"]), 3)
+        self.assertEqual(set(out["results"][0]), {"id", "title", "score", "genres", "year", "poster"})
+        scores = [r["score"] for r in out["results"]]
+        self.assertEqual(scores, sorted(scores, reverse=True))
+
+    def test_words_only_without_vectors(self):
+        db = self.seeded_db(with_vectors=False)
+        out = run_json("recommend", "película de un pianista", db=db)
+        self.assertEqual(out["model"], "bm25")
+        self.assertEqual(out["results"][0]["title"], "El pianista")
+
+    def test_check_embeddings(self):
+        db = self.seeded_db()
+        out = run("check-embeddings", "--title", "matrix", db=db).stdout
+        self.assertIn("model text-embedding-3-small  dim 1536  norm 1.0000", out)
+        first = json.loads(run("check-embeddings", "--index", "1", "--json", db=db).stdout)
+        self.assertEqual(first["title"], "Ciudadano Kane")
+        self.assertEqual(len(first["vectors"][0]["first_values"]), 5)
+
+    def test_genres_normalized(self):
+        db = self.seeded_db(with_vectors=False)
+        out = run_json("recommend", "club de la pelea", "-k", "1", db=db)["results"][0]
+        self.assertEqual(out["title"], "El club de la pelea")
+        self.assertEqual(out["genres"], ["Drama", "Suspenso", "Comedia"])
+
+
+if __name__ == "__main__":
+    main()
