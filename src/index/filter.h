@@ -12,8 +12,6 @@
 
 namespace cinerec {
 
-// Same definition, token for token, as the recommender's (recommend/recommender.h in the lead's work),
-// so the two can be merged by deleting one copy.
 struct MovieFilter {
   std::vector<std::string> genres;  // a movie passes when it has any of these canonical tags
   std::optional<int> year_from, year_to;

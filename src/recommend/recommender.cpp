@@ -79,26 +79,6 @@ Result<Recommender> Recommender::load(Store& store, const RecommenderOptions& op
   return r;
 }
 
-std::vector<std::uint8_t> Recommender::allowed_rows(const MovieFilter& filter) const {
-  std::vector<std::uint8_t> allowed(movies_.size(), 1);
-  if (filter.empty()) return allowed;
-  std::vector<std::string> wanted;
-  for (const auto& g : filter.genres) wanted.push_back(fold_for_search(g));
-  for (std::size_t i = 0; i < movies_.size(); ++i) {
-    const auto& m = movies_[i];
-    bool ok = true;
-    if (filter.year_from && (!m.year || *m.year < *filter.year_from)) ok = false;
-    if (filter.year_to && (!m.year || *m.year > *filter.year_to)) ok = false;
-    if (ok && !wanted.empty()) {
-      ok = std::any_of(m.genres.begin(), m.genres.end(), [&](const std::string& g) {
-        return std::find(wanted.begin(), wanted.end(), fold_for_search(g)) != wanted.end();
-      });
-    }
-    allowed[i] = ok ? 1 : 0;
-  }
-  return allowed;
-}
-
 static Status check_k(std::size_t k) {
   if (k == 0 || k > Recommender::kMaxK)
     return Error{"k must be between 1 and " + std::to_string(Recommender::kMaxK) + ", got " + std::to_string(k)};
@@ -124,7 +104,7 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
   std::vector<float> lexical(movies_.size(), 0.0f);
   for (const auto& h : hits) lexical[h.row] = h.score / best;
 
-  auto allowed = allowed_rows(filter);
+  auto allowed = filter_mask(movies_, filter);
   std::vector<float> score(movies_.size(), 0.0f);
   bool have_vectors = matrix_.dim > 0;
   std::vector<float> centroid;
@@ -180,7 +160,7 @@ Result<Recommendations> Recommender::recommend_by_vector(std::string_view prompt
   if (!(norm > 0.0) || !std::isfinite(norm)) return Error{"query vector is zero or not finite"};
   std::vector<float> unit(query.size());
   for (std::size_t d = 0; d < query.size(); ++d) unit[d] = static_cast<float>(query[d] / std::sqrt(norm));
-  auto allowed = allowed_rows(filter);
+  auto allowed = filter_mask(movies_, filter);
   for (std::size_t i = 0; i < allowed.size(); ++i) allowed[i] &= has_vector_[i];
   Recommendations out;
   out.query = std::string(prompt);
@@ -199,7 +179,7 @@ Result<Recommendations> Recommender::similar(MovieId movie, std::size_t k, const
   if (model_.empty() || !has_vector_[it->second])
     return Error{"\"" + m.title + "\" has no embedding vector" + (model_.empty() ? "" : " for model " + model_) +
                  "; add one with cinerec add-embeddings or cinerec embed"};
-  auto allowed = allowed_rows(filter);
+  auto allowed = filter_mask(movies_, filter);
   for (std::size_t i = 0; i < allowed.size(); ++i) allowed[i] &= has_vector_[i];
   allowed[it->second] = 0;
   Recommendations out;

@@ -14,16 +14,11 @@
 #include "catalog/title_index.h"
 #include "common/result.h"
 #include "index/exact.h"
+#include "index/filter.h"
 #include "index/lexical.h"
 #include "store/store.h"
 
 namespace cinerec {
-
-struct MovieFilter {
-  std::vector<std::string> genres;  // a movie passes when it has any of these canonical tags
-  std::optional<int> year_from, year_to;
-  bool empty() const { return genres.empty() && !year_from && !year_to; }
-};
 
 struct Recommendation {
   const Movie* movie = nullptr;
@@ -79,7 +74,6 @@ class Recommender {
 
  private:
   Recommender() = default;
-  std::vector<std::uint8_t> allowed_rows(const MovieFilter& filter) const;
 
   std::vector<Movie> movies_;
   std::map<MovieId, std::size_t> row_of_id_;
