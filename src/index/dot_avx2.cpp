@@ -41,3 +41,10 @@ float dot_avx2(const float* a, const float* b, std::size_t n) {
 }
 
 }  // namespace cinerec::detail
+
+namespace cinerec::detail {
+float ip_distance_avx2(const void* a, const void* b, const void* dim) {
+  return 1.0f - dot_avx2(static_cast<const float*>(a), static_cast<const float*>(b),
+                         *static_cast<const std::size_t*>(dim));
+}
+}  // namespace cinerec::detail

@@ -22,3 +22,10 @@ bool cpu_has_avx2_fma();
 DotFn chosen_dot();
 
 }  // namespace cinerec::detail
+
+namespace cinerec::detail {
+// hnswlib distance callbacks (1 - dot); `dim` points at a std::size_t. The AVX2 one lives in
+// dot_avx2.cpp so the kernel inlines; only use it when cpu_has_avx2_fma().
+float ip_distance_portable(const void* a, const void* b, const void* dim);
+float ip_distance_avx2(const void* a, const void* b, const void* dim);
+}  // namespace cinerec::detail

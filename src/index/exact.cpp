@@ -35,6 +35,11 @@ bool cpu_has_avx2_fma() {
   return has;
 }
 
+float ip_distance_portable(const void* a, const void* b, const void* dim) {
+  return 1.0f - dot_portable(static_cast<const float*>(a), static_cast<const float*>(b),
+                             *static_cast<const std::size_t*>(dim));
+}
+
 DotFn chosen_dot() {
   static const DotFn fn = cpu_has_avx2_fma() ? &dot_avx2 : &dot_portable;
   return fn;

@@ -1,0 +1,311 @@
+#include "index/hnsw.h"
+
+#include <hnswlib/hnswlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "index/block_kernels.h"
+#include "index/dot_kernels.h"
+#include "index/scan_engine.h"
+#include "index/top_k.h"
+
+namespace cinerec {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kFormat = "cinerec-hnsw";
+constexpr int kVersion = 1;
+
+// Inner-product space using cinerec's dispatched kernel (hnswlib's own picks its SIMD at compile
+// time, and this project compiles for baseline x86-64).
+class IpSpace : public hnswlib::SpaceInterface<float> {
+ public:
+  explicit IpSpace(std::size_t dim) : dim_(dim) {}
+  size_t get_data_size() override { return dim_ * sizeof(float); }
+  hnswlib::DISTFUNC<float> get_dist_func() override {
+    return detail::cpu_has_avx2_fma() ? &detail::ip_distance_avx2 : &detail::ip_distance_portable;
+  }
+  void* get_dist_func_param() override { return &dim_; }
+
+ private:
+  std::size_t dim_;
+};
+
+unsigned resolve_threads(unsigned t) { return t ? t : std::max(1u, std::thread::hardware_concurrency()); }
+
+// Scores rows by number through the pointer table (vectors live inside the graph's storage).
+struct PtrScorer {
+  const detail::BlockKernels& kernels;
+  const std::vector<const float*>& row_ptr;
+  const float* query;
+  std::size_t dim;
+  struct Scratch {
+    std::vector<const float*> rows;
+  };
+  Scratch make_scratch(std::size_t tile_rows, std::size_t) const { return Scratch{std::vector<const float*>(tile_rows)}; }
+  void operator()(Scratch& s, const std::uint32_t* ids, std::size_t n, std::size_t, std::size_t, float* out,
+                  std::size_t ld) const {
+    for (std::size_t i = 0; i < n; ++i) s.rows[i] = row_ptr[ids[i]];
+    kernels.f32(s.rows.data(), n, query, 1, dim, out, ld);
+  }
+};
+
+}  // namespace
+
+struct HnswIndex::Impl {
+  std::size_t dim = 0;
+  HnswParams params;
+  std::unique_ptr<IpSpace> space;  // must outlive graph, which keeps a pointer into it
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;
+  std::vector<const float*> row_ptr;  // row number -> its vector inside the graph
+
+  void refresh_row_ptrs() {
+    const std::size_t n = graph->cur_element_count;
+    row_ptr.assign(n, nullptr);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto label = graph->getExternalLabel(static_cast<hnswlib::tableint>(i));
+      if (label < n) row_ptr[label] = reinterpret_cast<const float*>(graph->getDataByInternalId(static_cast<hnswlib::tableint>(i)));
+    }
+  }
+
+  // Inserts rows with labels first_label.. using `threads` workers (hnswlib locks per node).
+  void insert(const MatrixView& rows, std::size_t first_label, unsigned threads) {
+    std::size_t start = 0;
+    if (graph->cur_element_count == 0 && rows.rows > 0) {  // the entry point must exist before parallel inserts
+      graph->addPoint(rows.row(0), first_label);
+      start = 1;
+    }
+    std::atomic<std::size_t> next{start};
+    auto work = [&] {
+      for (std::size_t i = next++; i < rows.rows; i = next++) graph->addPoint(rows.row(i), first_label + i);
+    };
+    const unsigned n = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(rows.rows / 64 + 1)));
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
+    work();
+    for (auto& th : pool) th.join();
+  }
+};
+
+HnswIndex::HnswIndex() : impl_(std::make_unique<Impl>()) {}
+HnswIndex::HnswIndex(HnswIndex&&) noexcept = default;
+HnswIndex& HnswIndex::operator=(HnswIndex&&) noexcept = default;
+HnswIndex::~HnswIndex() = default;
+
+std::size_t HnswIndex::size() const { return impl_->graph ? impl_->graph->cur_element_count : 0; }
+std::size_t HnswIndex::dim() const { return impl_->dim; }
+const HnswParams& HnswIndex::params() const { return impl_->params; }
+
+std::size_t HnswIndex::memory_bytes() const {
+  const auto* g = impl_->graph.get();
+  if (!g) return 0;
+  std::size_t bytes = g->max_elements_ * g->size_data_per_element_;
+  for (std::size_t i = 0; i < g->cur_element_count; ++i)
+    bytes += static_cast<std::size_t>(g->element_levels_[i]) * g->size_links_per_element_;
+  return bytes + g->cur_element_count * (sizeof(void*) + sizeof(int));
+}
+
+Result<HnswIndex> HnswIndex::build(const MatrixView& m, const HnswParams& params) {
+  if (m.dim == 0) return Error{"hnsw build: vectors have dimension 0"};
+  if (params.M < 2) return Error{"hnsw build: M must be at least 2, got " + std::to_string(params.M)};
+  HnswIndex index;
+  Impl& impl = *index.impl_;
+  impl.dim = m.dim;
+  impl.params = params;
+  impl.space = std::make_unique<IpSpace>(m.dim);
+  try {
+    impl.graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(impl.space.get(), std::max<std::size_t>(1, m.rows),
+                                                                    params.M, params.ef_construction, params.seed);
+    impl.graph->setEf(1);  // search() passes max(ef, k) as the result size, which is what hnswlib explores
+    impl.insert(m, 0, resolve_threads(params.threads));
+  } catch (const std::exception& e) {
+    return Error{std::string("hnsw build: ") + e.what()};
+  }
+  impl.refresh_row_ptrs();
+  return index;
+}
+
+Status HnswIndex::add(const MatrixView& rows, unsigned threads) {
+  Impl& impl = *impl_;
+  if (!impl.graph) return Error{"hnsw add: index was not built or loaded"};
+  if (rows.dim != impl.dim)
+    return Error{"hnsw add: vectors have dimension " + std::to_string(rows.dim) + ", index has " + std::to_string(impl.dim)};
+  try {
+    const std::size_t n = size();
+    if (n + rows.rows > impl.graph->max_elements_)
+      impl.graph->resizeIndex(std::max(n + rows.rows, impl.graph->max_elements_ * 3 / 2));
+    impl.insert(rows, n, resolve_threads(threads));
+  } catch (const std::exception& e) {
+    return Error{std::string("hnsw add: ") + e.what()};
+  }
+  impl.refresh_row_ptrs();
+  return Status::Ok();
+}
+
+Status HnswIndex::save(const std::string& path, const std::string& tag) const {
+  const Impl& impl = *impl_;
+  if (!impl.graph) return Error{"hnsw save " + path + ": index was not built or loaded"};
+  const std::string tmp = path + ".tmp";
+  try {
+    impl.graph->saveIndex(tmp);
+  } catch (const std::exception& e) {
+    return Error{"hnsw save " + path + ": " + e.what()};
+  }
+  std::error_code ec;
+  const auto bytes = fs::file_size(tmp, ec);
+  if (ec || bytes == 0) return Error{"hnsw save " + path + ": could not write " + tmp};
+  nlohmann::json meta = {{"format", kFormat},
+                         {"version", kVersion},
+                         {"metric", "inner_product"},
+                         {"dim", impl.dim},
+                         {"rows", size()},
+                         {"M", impl.params.M},
+                         {"ef_construction", impl.params.ef_construction},
+                         {"seed", impl.params.seed},
+                         {"graph_bytes", bytes},
+                         {"tag", tag}};
+  {
+    std::ofstream out(path + ".json.tmp");
+    out << meta.dump(2) << "\n";
+    out.close();
+    if (!out) return Error{"hnsw save " + path + ": could not write " + path + ".json.tmp"};
+  }
+  fs::rename(tmp, path, ec);
+  if (!ec) fs::rename(path + ".json.tmp", path + ".json", ec);
+  if (ec) return Error{"hnsw save " + path + ": " + ec.message()};
+  return Status::Ok();
+}
+
+namespace {
+Result<nlohmann::json> read_meta(const std::string& path) {
+  std::ifstream in(path + ".json");
+  if (!in) return Error{"hnsw load " + path + ": missing description file " + path + ".json"};
+  nlohmann::json meta = nlohmann::json::parse(in, nullptr, false);
+  if (meta.is_discarded() || !meta.is_object() || meta.value("format", "") != kFormat)
+    return Error{"hnsw load " + path + ".json: not a cinerec HNSW description"};
+  if (meta.value("version", 0) != kVersion)
+    return Error{"hnsw load " + path + ".json: unsupported version " + meta.value("version", nlohmann::json()).dump()};
+  for (const char* key : {"dim", "rows", "M", "ef_construction", "graph_bytes"})
+    if (!meta.contains(key) || !meta[key].is_number_unsigned())
+      return Error{"hnsw load " + path + ".json: field '" + key + "' missing or not a non-negative integer"};
+  return meta;
+}
+}  // namespace
+
+Result<std::string> HnswIndex::load_tag(const std::string& path) {
+  auto meta = read_meta(path);
+  if (!meta) return meta.error();
+  return meta->value("tag", std::string());
+}
+
+Result<HnswIndex> HnswIndex::load(const std::string& path, std::size_t expected_dim) {
+  auto meta_r = read_meta(path);
+  if (!meta_r) return meta_r.error();
+  const nlohmann::json& meta = *meta_r;
+  const std::size_t dim = meta["dim"], rows = meta["rows"], graph_bytes = meta["graph_bytes"];
+  if (expected_dim && dim != expected_dim)
+    return Error{"hnsw load " + path + ": index has dimension " + std::to_string(dim) + ", expected " +
+                 std::to_string(expected_dim)};
+  std::error_code ec;
+  const auto bytes = fs::file_size(path, ec);
+  if (ec) return Error{"hnsw load " + path + ": " + ec.message()};
+  if (bytes != graph_bytes)
+    return Error{"hnsw load " + path + ": file has " + std::to_string(bytes) + " bytes, its description says " +
+                 std::to_string(graph_bytes) + " (truncated or replaced)"};
+  HnswIndex index;
+  Impl& impl = *index.impl_;
+  impl.dim = dim;
+  impl.params.M = meta["M"];
+  impl.params.ef_construction = meta["ef_construction"];
+  impl.params.seed = meta.value("seed", std::uint64_t{100});
+  impl.space = std::make_unique<IpSpace>(dim);
+  try {
+    impl.graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(impl.space.get(), path);
+  } catch (const std::exception& e) {
+    return Error{"hnsw load " + path + ": " + e.what()};
+  }
+  if (impl.graph->cur_element_count != rows || impl.graph->data_size_ != dim * sizeof(float))
+    return Error{"hnsw load " + path + ": graph holds " + std::to_string(impl.graph->cur_element_count) +
+                 " vectors of " + std::to_string(impl.graph->data_size_ / sizeof(float)) +
+                 " floats, description says " + std::to_string(rows) + " of " + std::to_string(dim)};
+  impl.graph->setEf(1);
+  impl.refresh_row_ptrs();
+  for (const float* p : impl.row_ptr)
+    if (!p) return Error{"hnsw load " + path + ": row numbers in the graph are not 0.." + std::to_string(rows - 1)};
+  return index;
+}
+
+std::vector<ScoredRow> HnswIndex::search(const float* query, std::size_t k, std::size_t ef,
+                                         const std::vector<std::uint8_t>* allowed, HnswSearchInfo* info) const {
+  const Impl& impl = *impl_;
+  HnswSearchInfo local;
+  HnswSearchInfo& inf = info ? *info : local;
+  inf = {"hnsw", 0};
+  const std::size_t n = size();
+  if (n == 0 || k == 0) return {};
+  const detail::BlockKernels& kernels = detail::chosen_block_kernels();
+
+  // Rows a graph search found, rescored exactly, keeping allowed ones; best first.
+  auto graph_search = [&](std::size_t want) {
+    inf.candidates = std::max(inf.candidates, want);
+    auto pq = impl.graph->searchKnn(query, want);
+    std::vector<ScoredRow> found;
+    std::vector<const float*> ptrs;
+    found.reserve(pq.size());
+    while (!pq.empty()) {
+      const auto label = static_cast<std::uint32_t>(pq.top().second);
+      pq.pop();
+      if (allowed && (label >= allowed->size() || !(*allowed)[label])) continue;
+      found.push_back({label, 0.0f});
+      ptrs.push_back(impl.row_ptr[label]);
+    }
+    std::vector<float> scores(found.size());
+    kernels.f32(ptrs.data(), ptrs.size(), query, 1, impl.dim, scores.data(), scores.size());
+    for (std::size_t i = 0; i < found.size(); ++i) found[i].score = scores[i];
+    std::sort(found.begin(), found.end(), detail::better);
+    return found;
+  };
+
+  if (!allowed) {
+    auto found = graph_search(std::max(ef, std::min(k, n)));
+    if (found.size() > k) found.resize(k);
+    return found;
+  }
+
+  const std::size_t limit = std::min(n, allowed->size());
+  std::size_t passing = 0;
+  for (std::size_t r = 0; r < limit; ++r) passing += (*allowed)[r] != 0;
+  if (passing == 0) return {};
+  k = std::min(k, passing);
+
+  auto exact = [&] {
+    inf.method = "exact";
+    const auto plan = detail::plan_scan(limit, impl.dim, 1, impl.dim * sizeof(float), 0);
+    auto res = detail::scan_top_k(limit, 1, k, allowed->data(), plan, PtrScorer{kernels, impl.row_ptr, query, impl.dim});
+    return std::move(res[0]);
+  };
+  // Few passing rows: scanning just those is cheaper than a graph search wide enough to meet k of them.
+  if (passing <= std::max<std::size_t>(2048, n / 32)) return exact();
+
+  inf.method = "hnsw+filter";
+  // Expect passing/n of the candidates to pass; ask for twice what that needs, widen 4x on a shortfall.
+  std::size_t want = std::max(ef, (k * n / passing) * 2);
+  while (want <= n / 4) {
+    auto found = graph_search(want);
+    if (found.size() >= k) {
+      found.resize(k);
+      return found;
+    }
+    want *= 4;
+  }
+  return exact();
+}
+
+}  // namespace cinerec
