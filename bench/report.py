@@ -62,12 +62,13 @@ def targets(size, rows):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
-    ap.add_argument("--sizes", nargs="+", required=True)
+    ap.add_argument("--sizes", nargs="*", default=[])
+    ap.add_argument("--hnsw-sizes", nargs="*", default=[])
     ap.add_argument("--json", required=True)
     ap.add_argument("--markdown", required=True)
     args = ap.parse_args()
 
-    run = {"sizes": []}
+    run = {"sizes": [], "machine": {}}
     for size in args.sizes:
         c = load(os.path.join(args.dir, f"cinerec-{size}.json"))
         r = load(os.path.join(args.dir, f"reference-{size}.json"))
@@ -84,13 +85,24 @@ def main():
         run["machine"] = c["machine"]
         run["sizes"].append({"rows": c["rows"], "dim": c["dim"], "k": c["k"], "encodings": c["encodings"],
                              "reference_info": r["info"], "results": rows})
+    run["hnsw"] = [load(os.path.join(args.dir, f"hnsw-{size}.json")) for size in args.hnsw_sizes]
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(run, f, indent=2)
 
+    text = load_text(args.markdown)
+    if run["sizes"]:
+        text = replace_section(text, "scan", scan_section(run, os.path.basename(args.json)))
+    if run["hnsw"]:
+        text = replace_section(text, "hnsw", hnsw_section(run["hnsw"], os.path.basename(args.json)))
+    with open(args.markdown, "w") as f:
+        f.write(text)
+
+
+def scan_section(run, name):
     md = []
     m = run["machine"]
-    md.append(f"Run `{os.path.basename(args.json)}` — CPU {m.get('cpu')} ({m.get('hardware_threads')} threads), "
+    md.append(f"Run `{name}` — CPU {m.get('cpu')} ({m.get('hardware_threads')} threads), "
               f"RAM {m.get('mem_total', '').strip()}, load average at start {m.get('loadavg_at_start', '').split(' ')[:3]}, "
               f"cinerec dot kernel `{m.get('dot_kernel')}`.")
     info = run["sizes"][0]["reference_info"]
@@ -123,17 +135,39 @@ def main():
         for name, ok, measured in targets(s, s["results"]):
             md.append(f"| {name} | {'yes' if ok else '**no**'} | {measured} |")
         md.append("")
-    section = "\n".join(md)
+    return "\n".join(md)
 
-    path = args.markdown
-    text = load_text(path)
-    begin, end = "<!-- scan:begin -->", "<!-- scan:end -->"
+
+def replace_section(text, name, section):
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
     if begin in text and end in text:
-        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: f"{begin}\n{section}\n{end}", text, flags=re.S)
-    else:
-        text += f"\n{begin}\n{section}\n{end}\n"
-    with open(path, "w") as f:
-        f.write(text)
+        return re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: f"{begin}\n{section}\n{end}", text, flags=re.S)
+    return text + f"\n{begin}\n{section}\n{end}\n"
+
+
+def hnsw_section(runs, name):
+    md = []
+    m = runs[0]["machine"]
+    md.append(f"Run `{name}` — CPU {m.get('cpu')} ({m.get('hardware_threads')} threads), load average at start "
+              f"{m.get('loadavg_at_start', '').split(' ')[:3]}.")
+    md.append("")
+    for h in runs:
+        md.append(f"### {h['rows']:,} × {h['dim']}, M = {h['M']}, ef_construction = {h['ef_construction']}, "
+                  f"{h['build_threads']} build threads")
+        md.append("")
+        md.append("| index | build s | memory MiB | save s | load s |")
+        md.append("|---|---:|---:|---:|---:|")
+        for b in h["builds"]:
+            md.append(f"| {b['method']} | {b['build_s']:.1f} | {b['memory_bytes'] / 2**20:.0f} | "
+                      f"{fmt(b.get('save_s'), 2)} | {fmt(b.get('load_s'), 2)} |")
+        md.append("")
+        md.append("| method | ef | p50 ms | p99 ms | queries/s | recall@10 |")
+        md.append("|---|---:|---:|---:|---:|---:|")
+        for r in h["results"]:
+            md.append(f"| {r['method']} | {r['ef'] or '–'} | {r['p50_ms']:.3f} | {r['p99_ms']:.3f} | "
+                      f"{r['qps']:.0f} | {r['recall_at_10']:.4f} |")
+        md.append("")
+    return "\n".join(md)
 
 
 def load_text(path):

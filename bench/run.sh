@@ -2,10 +2,13 @@
 # The benchmark, one command: bash bench/run.sh
 # Builds cinerec_bench, and for each size generates a synthetic clustered dataset, times cinerec's
 # exact fp32 / fp16 / int8 scans and the plain AVX2 bandwidth scan (C++), then numpy on OpenBLAS and
-# FAISS IndexFlatIP (Python) on the same vectors and queries. Results: bench/results/scan-<UTC>.json
+# FAISS IndexFlatIP (Python) on the same vectors and queries. Then cinerec's HNSW against raw hnswlib.
+# Results: bench/results/bench-<UTC>.json
 # and the tables in docs/BENCHMARKS.md.
 #   CINEREC_BENCH_SIZES="10000x1536 200000x1536"   sizes to run (rows x dim)
 #   CINEREC_BENCH_QUERIES=128                       queries per size
+#   CINEREC_BENCH_HNSW_SIZES="50000x384 20000x1536" sizes for cinerec HNSW vs raw hnswlib ("" to skip)
+#   CINEREC_BENCH_HNSW="--M 16 --ef-construction 100"  HNSW parameters (same for both)
 #   CINEREC_PYTHON=/usr/bin/python3                 interpreter with numpy (+ faiss)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +18,8 @@ cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j2 --target cinerec_bench
 
 SIZES=${CINEREC_BENCH_SIZES:-"10000x1536 100000x1536 200000x1536 10000x384 100000x384 200000x384"}
+HNSW_SIZES=${CINEREC_BENCH_HNSW_SIZES-"50000x384 20000x1536"}
+HNSW_PARAMS=${CINEREC_BENCH_HNSW:-"--M 16 --ef-construction 100"}
 QUERIES=${CINEREC_BENCH_QUERIES:-128}
 PY=${CINEREC_PYTHON:-/usr/bin/python3}
 [[ -x "$PY" ]] || PY=python3
@@ -34,5 +39,16 @@ for size in $SIZES; do
   rm -f "$TMP/data.f32"
 done
 
-"$PY" bench/report.py --dir "$TMP" --sizes $SIZES --json "bench/results/scan-$STAMP.json" --markdown docs/BENCHMARKS.md
-echo "wrote bench/results/scan-$STAMP.json and docs/BENCHMARKS.md" >&2
+for size in $HNSW_SIZES; do
+  rows=${size%x*}
+  dim=${size#*x}
+  echo "== hnsw $rows x $dim" >&2
+  # shellcheck disable=SC2086
+  build/bench/cinerec_bench hnsw --rows "$rows" --dim "$dim" --queries "$QUERIES" $HNSW_PARAMS --data-dir "$TMP" \
+    --out "$TMP/hnsw-$size.json"
+done
+
+# shellcheck disable=SC2086
+"$PY" bench/report.py --dir "$TMP" --sizes $SIZES --hnsw-sizes $HNSW_SIZES --json "bench/results/bench-$STAMP.json" \
+  --markdown docs/BENCHMARKS.md
+echo "wrote bench/results/bench-$STAMP.json and docs/BENCHMARKS.md" >&2

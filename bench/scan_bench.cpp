@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "bench_common.h"
 #include "index/dot_kernels.h"
 #include "index/exact.h"
@@ -18,43 +19,8 @@
 #include "index/synthetic.h"
 #include "plain_scan.h"
 
-using namespace cinerec;
-using namespace cinerec::bench;
-
+namespace cinerec::bench {
 namespace {
-
-struct Args {
-  std::size_t rows = 100000, dim = 1536, queries = 64, batch = 16, k = 10, rounds = 4;
-  unsigned threads = 0;
-  std::string out, data_dir;
-};
-
-Args parse(int argc, char** argv) {
-  Args a;
-  for (int i = 2; i < argc; ++i) {
-    std::string f = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::cerr << "missing value for " << f << "\n";
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (f == "--rows") a.rows = std::stoul(next());
-    else if (f == "--dim") a.dim = std::stoul(next());
-    else if (f == "--queries") a.queries = std::stoul(next());
-    else if (f == "--batch") a.batch = std::stoul(next());
-    else if (f == "--rounds") a.rounds = std::stoul(next());
-    else if (f == "--threads") a.threads = static_cast<unsigned>(std::stoul(next()));
-    else if (f == "--out") a.out = next();
-    else if (f == "--data-dir") a.data_dir = next();
-    else {
-      std::cerr << "unknown flag " << f << "\n";
-      std::exit(2);
-    }
-  }
-  return a;
-}
 
 void write_f32(const std::string& path, const float* data, std::size_t n) {
   std::ofstream f(path, std::ios::binary);
@@ -188,11 +154,4 @@ int run_scan(const Args& a) {
   return 0;
 }
 
-int main(int argc, char** argv) {
-  if (argc < 2 || std::strcmp(argv[1], "scan") != 0) {
-    std::cerr << "usage: cinerec_bench scan [--rows N] [--dim D] [--queries Q] [--batch B] [--rounds R]\n"
-                 "                          [--threads T] [--data-dir DIR] [--out FILE]\n";
-    return 2;
-  }
-  return run_scan(parse(argc, argv));
-}
+}  // namespace cinerec::bench
