@@ -29,5 +29,6 @@ Result<std::unique_ptr<Store>> open_db(const GlobalOptions& global, OpenMode mod
 void register_import_commands(CLI::App& app, GlobalOptions& global);     // import, add-embeddings
 void register_inspect_commands(CLI::App& app, GlobalOptions& global);    // check-embeddings
 void register_search_commands(CLI::App& app, GlobalOptions& global);     // similar, recommend
+void register_eval_commands(CLI::App& app, GlobalOptions& global);       // eval
 
 }  // namespace cinerec::cli

@@ -1,0 +1,49 @@
+"""cinerec eval: figures on the shipped dev sets (a regression below the documented figures fails), and
+its errors on bad files."""
+from cinerec_test import CinerecTestCase, SOURCE_DIR, main, run, run_json
+
+# The offline default's documented figures (docs/RETRIEVAL.md), rounded down: the test fails if a
+# change makes retrieval worse than what the docs claim.
+FLOORS = {
+    "dev-es.tsv": {"hit@1": 0.90, "hit@10": 0.95, "mrr": 0.92, "ndcg@10": 0.91},
+    "dev-en.tsv": {"hit@1": 0.40, "hit@10": 0.59, "mrr": 0.47, "ndcg@10": 0.49},
+}
+
+
+class EvalTest(CinerecTestCase):
+    def test_offline_default_reaches_documented_figures(self):
+        db = self.seeded_db()
+        for name, floors in FLOORS.items():
+            result = run_json("eval", SOURCE_DIR / "tests" / "data" / name, db=db)
+            self.assertEqual(result["provider"], "offline")
+            for metric, floor in floors.items():
+                self.assertGreaterEqual(result[metric], floor, f"{name} {metric}")
+            missed = sum(1 for _ in result["missed"])
+            self.assertAlmostEqual(1.0 - missed / result["cases"], result["hit@10"], places=9)
+
+    def test_human_output_lists_figures_and_missed_prompts(self):
+        db = self.seeded_db()
+        out = run("eval", SOURCE_DIR / "tests" / "data" / "dev-es.tsv", db=db).stdout
+        self.assertIn("hit@1 ", out)
+        self.assertIn("MRR ", out)
+        self.assertIn("nDCG@10 ", out)
+
+    def test_unknown_title_in_the_file_is_refused_with_its_line(self):
+        db = self.seeded_db()
+        tsv = self.tmp / "bad.tsv"
+        tsv.write_text("# comment\nun pianista\tEl pianista\nmafia\tEl padrinno\n", encoding="utf-8")
+        self.assertFails(run("eval", tsv, db=db, check=False), f"{tsv}:3:", "El padrinno")
+
+    def test_malformed_and_missing_files(self):
+        db = self.seeded_db()
+        tsv = self.tmp / "notab.tsv"
+        tsv.write_text("no tab here\n", encoding="utf-8")
+        self.assertFails(run("eval", tsv, db=db, check=False), f"{tsv}:1:", "no tab")
+        self.assertFails(run("eval", self.tmp / "missing.tsv", db=db, check=False), "missing.tsv")
+        empty = self.tmp / "empty.tsv"
+        empty.write_text("# nothing\n", encoding="utf-8")
+        self.assertFails(run("eval", empty, db=db, check=False), "no prompts")
+
+
+if __name__ == "__main__":
+    main()
