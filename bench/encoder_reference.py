@@ -97,37 +97,47 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--batches", default="1,32")
     ap.add_argument("--seconds", type=float, default=1.5)
+    ap.add_argument("--serve", action="store_true", help='read cells "<batch> <tokens> <seconds>" from stdin')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     enc = Encoder(args.model_dir)
     with open(args.texts) as f:
         texts = json.load(f)
+    ids = {tokens: [enc.ids(t) for t in pool] for tokens, pool in texts.items()}
+    counter = [0]
+
+    def run_cell(batch, tokens, seconds):
+        pool_ids = ids[tokens]
+
+        def take():
+            out = [pool_ids[(counter[0] + i) % len(pool_ids)] for i in range(batch)]
+            counter[0] += batch
+            return out
+
+        enc.forward(take())  # warm-up
+        ms, start = [], time.perf_counter()
+        while len(ms) < 2 or time.perf_counter() - start < seconds:
+            inputs = take()
+            t0 = time.perf_counter()
+            enc.forward(inputs)
+            ms.append((time.perf_counter() - t0) * 1000)
+        ms.sort()
+        print(json.dumps({"engine": "pytorch", "threads": args.threads, "batch": batch, "tokens": int(tokens),
+                          "calls": len(ms), "p50_ms": ms[len(ms) // 2], "p90_ms": ms[len(ms) * 9 // 10],
+                          "sentences_per_s": 1000.0 * batch / ms[len(ms) // 2],
+                          "torch": torch.__version__, "blas": blas_in_use(),
+                          "mean_tokens": sum(len(s) for s in pool_ids) / len(pool_ids)}), flush=True)
+
     with torch.inference_mode():
-        for tokens, pool in texts.items():
-            pool_ids = [enc.ids(t) for t in pool]
-            for batch in [int(b) for b in args.batches.split(",")]:
-                nxt = 0
-
-                def take():
-                    nonlocal nxt
-                    out = [pool_ids[(nxt + i) % len(pool_ids)] for i in range(batch)]
-                    nxt += batch
-                    return out
-
-                enc.forward(take())  # warm-up
-                ms, start = [], time.perf_counter()
-                while len(ms) < 3 or time.perf_counter() - start < args.seconds:
-                    inputs = take()
-                    t0 = time.perf_counter()
-                    enc.forward(inputs)
-                    ms.append((time.perf_counter() - t0) * 1000)
-                ms.sort()
-                print(json.dumps({"engine": "pytorch", "threads": args.threads, "batch": batch, "tokens": int(tokens),
-                                  "calls": len(ms), "p50_ms": ms[len(ms) // 2], "p90_ms": ms[len(ms) * 9 // 10],
-                                  "sentences_per_s": 1000.0 * batch / ms[len(ms) // 2],
-                                  "torch": torch.__version__, "blas": blas_in_use(),
-                                  "mean_tokens": sum(len(s) for s in pool_ids) / len(pool_ids)}), flush=True)
-
+        if args.serve:
+            # One cell per input line "<batch> <tokens> <seconds>", so a driver can interleave engines.
+            for line in sys.stdin:
+                batch, tokens, seconds = line.split()
+                run_cell(int(batch), tokens, float(seconds))
+        else:
+            for tokens in texts:
+                for batch in [int(b) for b in args.batches.split(",")]:
+                    run_cell(batch, tokens, args.seconds)
 
 if __name__ == "__main__":
     main()

@@ -24,18 +24,49 @@ std::pair<std::size_t, std::size_t> split(std::size_t n, std::size_t parts, std:
 
 }  // namespace
 
-Encoder::Encoder(EncoderConfig config, EncoderWeights weights, std::size_t threads)
+Encoder::Encoder(EncoderConfig config, EncoderWeights weights, std::size_t threads, bool int8)
     : config_(config), weights_(std::move(weights)), pool_(std::make_unique<ThreadPool>(std::max<std::size_t>(1, threads))) {
   // The pool provides the parallelism; OpenBLAS threads on top would oversubscribe the cores.
   openblas_set_num_threads(1);
+  if (!int8) return;
+  const std::size_t h = hidden_size(), f = static_cast<std::size_t>(config_.intermediate_size);
+  auto take = [](std::vector<float>& w, std::size_t rows, std::size_t cols) {
+    Int8Matrix q = quantize_rows(w.data(), rows, cols);
+    std::vector<float>().swap(w);
+    return q;
+  };
+  for (LayerWeights& l : weights_.layers) {
+    QuantizedLayer q;
+    q.qkv = take(l.qkv_weight, 3 * h, h);
+    q.attn_out = take(l.attn_out_weight, h, h);
+    q.ffn_in = take(l.ffn_in_weight, f, h);
+    q.ffn_out = take(l.ffn_out_weight, h, f);
+    quantized_.push_back(std::move(q));
+  }
 }
 
 void Encoder::linear(const float* in, std::size_t rows, std::size_t in_dim, const std::vector<float>& weight,
-                     std::size_t out_dim, float* out) {
+                     const Int8Matrix* quantized, std::size_t out_dim, float* out) {
   const std::size_t parts = pool_->size();
+  if (quantized) {
+    quantize_activations(in, rows, in_dim, quantized->stride, xq_, x_scales_);
+    pool_->parallel_for(parts, [&](std::size_t part) {
+      const auto [begin, end] = split(out_dim, parts, part, 16);
+      if (begin < end) int8_linear(xq_.data(), x_scales_.data(), rows, *quantized, begin, end, out, out_dim);
+    });
+    return;
+  }
+  // Below this many rows OpenBLAS's per-call packing of the weights outweighs the arithmetic
+  // (measured with bench/run_encoder.sh, batch 1 x 12 tokens).
+  constexpr std::size_t kSmallRows = 24;
+  const bool small = rows <= kSmallRows && detail::avx2_available();
   pool_->parallel_for(parts, [&](std::size_t part) {
     const auto [begin, end] = split(out_dim, parts, part, 16);
     if (begin == end) return;
+    if (small) {
+      detail::small_gemm_avx2(in, rows, in_dim, weight.data(), begin, end, out, out_dim);
+      return;
+    }
     // out[:, begin:end] = in · weight[begin:end, :]^T
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(rows), static_cast<int>(end - begin),
                 static_cast<int>(in_dim), 1.0f, in, static_cast<int>(in_dim), weight.data() + begin * in_dim,
@@ -118,12 +149,14 @@ Result<std::vector<float>> Encoder::hidden_states(const TokenBatch& batch) {
   ffn_.resize(total * f);
   tmp_.resize(total * h);
   const bool tanh_gelu = config_.activation == Activation::GeluTanh;
-  for (const LayerWeights& l : weights_.layers) {
-    linear(x.data(), total, h, l.qkv_weight, 3 * h, qkv_.data());
+  for (std::size_t li = 0; li < weights_.layers.size(); ++li) {
+    const LayerWeights& l = weights_.layers[li];
+    const QuantizedLayer* q = quantized_.empty() ? nullptr : &quantized_[li];
+    linear(x.data(), total, h, l.qkv_weight, q ? &q->qkv : nullptr, 3 * h, qkv_.data());
     rows_parallel([&](std::size_t b, std::size_t e) { add_bias(qkv_.data() + b * 3 * h, e - b, 3 * h, l.qkv_bias.data()); });
     attention(offsets, lengths);
 
-    linear(context_.data(), total, h, l.attn_out_weight, h, tmp_.data());
+    linear(context_.data(), total, h, l.attn_out_weight, q ? &q->attn_out : nullptr, h, tmp_.data());
     rows_parallel([&](std::size_t b, std::size_t e) {
       add_bias(tmp_.data() + b * h, e - b, h, l.attn_out_bias.data());
       add_layer_norm(tmp_.data() + b * h, x.data() + b * h, e - b, h, l.attn_norm_gamma.data(),
@@ -131,11 +164,11 @@ Result<std::vector<float>> Encoder::hidden_states(const TokenBatch& batch) {
     });
     std::swap(x, tmp_);
 
-    linear(x.data(), total, h, l.ffn_in_weight, f, ffn_.data());
+    linear(x.data(), total, h, l.ffn_in_weight, q ? &q->ffn_in : nullptr, f, ffn_.data());
     rows_parallel([&](std::size_t b, std::size_t e) {
       add_bias_gelu(ffn_.data() + b * f, e - b, f, l.ffn_in_bias.data(), tanh_gelu);
     });
-    linear(ffn_.data(), total, f, l.ffn_out_weight, h, tmp_.data());
+    linear(ffn_.data(), total, f, l.ffn_out_weight, q ? &q->ffn_out : nullptr, h, tmp_.data());
     rows_parallel([&](std::size_t b, std::size_t e) {
       add_bias(tmp_.data() + b * h, e - b, h, l.ffn_out_bias.data());
       add_layer_norm(tmp_.data() + b * h, x.data() + b * h, e - b, h, l.ffn_norm_gamma.data(),

@@ -26,6 +26,9 @@ namespace detail {
 bool avx2_available();
 void add_bias_gelu_avx2(float* x, std::size_t rows, std::size_t dim, const float* bias);
 void softmax_avx2(float* x, std::size_t n);
+// out[r, n] = dot(in[r, :], weight[n, :]) for r < m and n in [n_begin, n_end); out rows are ldo apart.
+void small_gemm_avx2(const float* in, std::size_t m, std::size_t k, const float* weight, std::size_t n_begin,
+                     std::size_t n_end, float* out, std::size_t ldo);
 }  // namespace detail
 
 }  // namespace cinerec::local

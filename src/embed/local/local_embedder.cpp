@@ -30,7 +30,7 @@ Result<std::unique_ptr<LocalEmbedder>> LocalEmbedder::open(const LocalEmbedderOp
   std::size_t threads = options.threads;
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   e->tokenizer_ = std::make_unique<local::Tokenizer>(std::move(*tokenizer));
-  e->encoder_ = std::make_unique<local::Encoder>(config->encoder, std::move(*weights), threads);
+  e->encoder_ = std::make_unique<local::Encoder>(config->encoder, std::move(*weights), threads, options.int8);
   std::error_code ec;
   const fs::path canonical = fs::weakly_canonical(dir, ec);
   e->model_id_ = (ec ? dir : canonical).filename().string();
@@ -56,6 +56,7 @@ Result<std::vector<std::vector<float>>> LocalEmbedder::embed(const std::vector<s
     std::vector<std::string> chunk;
     for (std::size_t i = start; i < end; ++i) chunk.push_back(with_prefix(texts[i], purpose));
     const local::TokenBatch batch = tokenizer_->encode_batch(chunk, max_tokens);
+    std::lock_guard<std::mutex> lock(encoder_mutex_);
     auto states = encoder_->hidden_states(batch);
     if (!states.ok()) return Error{"local embedder (" + model_id_ + "): " + states.error().message};
     auto vectors = local::pool_sentences(*states, batch.lengths, encoder_->hidden_size(),

@@ -24,6 +24,11 @@ Result<std::unique_ptr<Embedder>> make_local_embedder(const std::string& model_d
       return Error{"CINEREC_LOCAL_THREADS (" + t->origin + "): expected a positive integer, got \"" + t->value + "\""};
     options.threads = n;
   }
+  if (auto q = config.get("CINEREC_LOCAL_INT8")) {
+    if (q->value != "0" && q->value != "1")
+      return Error{"CINEREC_LOCAL_INT8 (" + q->origin + "): expected 0 or 1, got \"" + q->value + "\""};
+    options.int8 = q->value == "1";
+  }
   if (auto q = config.get("CINEREC_LOCAL_QUERY_PREFIX")) options.query_prefix = q->value;
   if (auto p = config.get("CINEREC_LOCAL_PASSAGE_PREFIX")) options.passage_prefix = p->value;
   auto embedder = LocalEmbedder::open(options);
@@ -44,6 +49,7 @@ ProviderStatus describe_local_provider(const ConfigSource& config) {
   }
   s.configured = s.missing.empty();
   if (auto t = config.get("CINEREC_LOCAL_THREADS")) s.details.emplace_back("threads", t->value + " (" + t->origin + ")");
+  if (auto q = config.get("CINEREC_LOCAL_INT8")) s.details.emplace_back("int8", q->value + " (" + q->origin + ")");
   for (const char* var : {"CINEREC_LOCAL_QUERY_PREFIX", "CINEREC_LOCAL_PASSAGE_PREFIX"})
     if (auto v = config.get(var)) s.details.emplace_back(var, "\"" + v->value + "\" (" + v->origin + ")");
   return s;

@@ -5,6 +5,7 @@
 //   CINEREC_LOCAL_THREADS         forward-pass threads (default: one per hardware thread)
 //   CINEREC_LOCAL_QUERY_PREFIX    text put before queries, e.g. "query: " for e5 models
 //   CINEREC_LOCAL_PASSAGE_PREFIX  text put before documents, e.g. "passage: " for e5 models
+//   CINEREC_LOCAL_INT8            1: int8-quantized linear layers (faster, cosine >= 0.999 to fp32)
 // Without the prefix settings, the model's config_sentence_transformers.json prompts apply, if any.
 #pragma once
 

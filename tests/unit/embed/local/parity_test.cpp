@@ -78,6 +78,53 @@ TEST(LocalEncoderParity, TwoThreadsAndSmallBatchesGiveTheSameVectors) {
   expect_matches_reference("xlmr", 2, 3);
 }
 
+// One text per forward pass: short texts take the few-rows matrix product path.
+TEST(LocalEncoderParity, SingleTextBatchesMatchPyTorch) {
+  expect_matches_reference("bert", 1, 1);
+  expect_matches_reference("xlmr", 2, 1);
+}
+
+// int8 dynamic quantization keeps every sentence vector within cosine 0.999 of the float64 reference.
+void expect_int8_close_to_reference(const std::string& model) {
+  const fs::path root = reference_models_dir();
+  ASSERT_FALSE(root.empty());
+  LocalEmbedderOptions options;
+  options.model_dir = (root / model).string();
+  options.threads = 2;
+  options.int8 = true;
+  auto embedder = LocalEmbedder::open(options);
+  ASSERT_TRUE(embedder.ok()) << embedder.error().message;
+  const auto ref = read_reference(root / model);
+  std::vector<std::string> texts;
+  std::vector<std::vector<double>> expected;
+  for (const auto& c : ref["cases"]) {
+    if (purpose_of(c) != EmbedPurpose::Document) continue;
+    texts.push_back(c["text"].get<std::string>());
+    expected.push_back(c["embedding"].get<std::vector<double>>());
+  }
+  auto vectors = (*embedder)->embed(texts, EmbedPurpose::Document);
+  ASSERT_TRUE(vectors.ok()) << vectors.error().message;
+  double worst = 1;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    double dot = 0, na = 0, nb = 0;
+    for (std::size_t j = 0; j < expected[i].size(); ++j) {
+      dot += (*vectors)[i][j] * expected[i][j];
+      na += (*vectors)[i][j] * (*vectors)[i][j];
+      nb += expected[i][j] * expected[i][j];
+    }
+    const double cosine = dot / std::sqrt(na * nb);
+    worst = std::min(worst, cosine);
+    EXPECT_GE(cosine, 0.999) << model << " text: " << texts[i];
+  }
+  // Quantization does change the vectors: a cosine of exactly 1 would mean int8 was not used.
+  EXPECT_LT(worst, 1 - 1e-9);
+}
+
+TEST(LocalEncoderInt8, CosineToReferenceAtLeast0999) {
+  expect_int8_close_to_reference("bert");
+  expect_int8_close_to_reference("xlmr");
+}
+
 void expect_tokenizer_matches(const std::string& model) {
   const fs::path root = reference_models_dir();
   ASSERT_FALSE(root.empty());

@@ -1,0 +1,199 @@
+#!/usr/bin/python3
+"""Local encoder benchmark driver (run through bench/run_encoder.sh).
+
+Generates a MiniLM-L6-shaped model (6 layers, hidden 384, 12 heads, FFN 1536, 30522-entry WordPiece
+vocab; random weights) with tests/local_encoder/make_models.py, texts of ~12 and ~200 tokens, then
+times cinerec's encoder (bench/encoder_bench.cpp: text in, vector out) and PyTorch
+(bench/encoder_reference.py: token ids in, vector out) on the same weights, batch 1 and 32, 1 and 2
+threads. Both engines run as persistent processes and alternate cell by cell (the first engine alternates
+between rounds) so background load hits both alike; per cell the median of the rounds' sentences/s
+is kept. Writes the JSON results and the table in docs/BENCHMARKS.md between
+<!-- encoder:begin --> and <!-- encoder:end -->."""
+import argparse
+import datetime
+import json
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "tests", "local_encoder"))
+from make_models import bert_words, wordpiece  # noqa: E402
+from texts import TRAINING  # noqa: E402
+
+
+def make_texts(vocab, tokens, count):
+    words = " ".join(TRAINING).split()
+    out = []
+    for k in range(count):
+        i, cur = (k * 37) % len(words), []
+        while len(wordpiece(bert_words(" ".join(cur), True, True), vocab)) + 2 < tokens:
+            cur.append(words[i % len(words)])
+            i += 1
+        out.append(" ".join(cur))
+    return out
+
+
+def openblas_core():
+    import ctypes
+    lib = ctypes.CDLL("libopenblas.so.0")
+    lib.openblas_get_corename.restype = ctypes.c_char_p
+    lib.openblas_get_config.restype = ctypes.c_char_p
+    return lib.openblas_get_config().decode(), lib.openblas_get_corename().decode()
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def write_markdown(path, result):
+    rows = ["| threads | batch | tokens | cinerec fp32 sent/s | PyTorch sent/s | **ratio** | cinerec int8 sent/s | "
+            "int8 ratio | p50 ms cinerec / int8 / PyTorch |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for c in result["cells"]:
+        rows.append("| %d | %d | ~%d | %.1f | %.1f | **%.2f×** | %.1f | %.2f× | %.1f / %.1f / %.1f |" % (
+            c["threads"], c["batch"], c["tokens"], c["cinerec_sentences_per_s"], c["pytorch_sentences_per_s"],
+            c["ratio"], c["cinerec-int8_sentences_per_s"], c["int8_ratio"], c["cinerec_p50_ms"],
+            c["cinerec-int8_p50_ms"], c["pytorch_p50_ms"]))
+    acc = result["int8_cosine_to_fp32"]
+    env = result["environment"]
+    body = "\n".join([
+        "<!-- encoder:begin -->",
+        "Run of %s (`bash bench/run_encoder.sh`), %s, %d cores, load average at start %s. OpenBLAS %s (core %s) "
+        "for both engines; PyTorch %s loads %s. Shape: %s. %d rounds per cell, median kept." % (
+            result["time"], env["cpu"], env["cores"], env["load_average"], env["openblas"], env["openblas_core"],
+            env["torch"], ", ".join(env["torch_blas"]), result["model"]["shape"], result["rounds"]),
+        "",
+        *rows,
+        "",
+        "Ratio = cinerec ÷ PyTorch throughput at equal threads (cinerec includes tokenization, PyTorch does not). "
+        "fp32 ratio: smallest %.2f×, largest %.2f×. int8 (dynamic quantization of the linear layers) vs fp32 "
+        "vectors over the %d benchmark texts: cosine min %.5f, mean %.5f." % (
+            min(c["ratio"] for c in result["cells"]), max(c["ratio"] for c in result["cells"]), acc["texts"],
+            acc["min"], acc["mean"]),
+        "<!-- encoder:end -->",
+    ])
+    text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
+    begin, end = text.find("<!-- encoder:begin -->"), text.find("<!-- encoder:end -->")
+    if begin >= 0 and end >= 0:
+        text = text[:begin] + body + text[end + len("<!-- encoder:end -->"):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + body + "\n"
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--markdown", required=True)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--seconds", type=float, default=1.5)
+    ap.add_argument("--threads", default="1,2")
+    args = ap.parse_args()
+
+    work = tempfile.mkdtemp(prefix="cinerec-encoder-bench-")
+    subprocess.run([sys.executable, os.path.join(ROOT, "tests", "local_encoder", "make_models.py"), "--bench", work],
+                   check=True)
+    model = os.path.join(work, "minilm-l6")
+    with open(os.path.join(model, "tokenizer.json")) as f:
+        vocab = json.load(f)["model"]["vocab"]
+    texts_file = os.path.join(work, "texts.json")
+    with open(texts_file, "w") as f:
+        json.dump({"12": make_texts(vocab, 12, 64), "200": make_texts(vocab, 200, 64)}, f, ensure_ascii=False)
+
+    load = " ".join(open("/proc/loadavg").read().split()[:3])
+    samples, extra = {}, {}
+    for threads in [int(t) for t in args.threads.split(",")]:
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+        common = ["--model-dir", model, "--texts", texts_file, "--threads", str(threads), "--serve"]
+        engines = {
+            "cinerec": subprocess.Popen([args.binary] + common, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True, env=env),
+            "cinerec-int8": subprocess.Popen([args.binary, "--int8"] + common, stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, text=True, env=env),
+            "pytorch": subprocess.Popen([sys.executable, os.path.join(HERE, "encoder_reference.py")] + common,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env),
+        }
+        for rnd in range(args.rounds):
+            for tokens in ("12", "200"):
+                for batch in (1, 32):
+                    # Alternate which engine goes first, so neither always gets the quieter moment.
+                    order = ["cinerec", "cinerec-int8", "pytorch"]
+                    if rnd % 2 == 1:
+                        order.reverse()
+                    for engine in order:
+                        proc = engines[engine]
+                        proc.stdin.write("%d %s %s\n" % (batch, tokens, args.seconds))
+                        proc.stdin.flush()
+                        line = proc.stdout.readline()
+                        if not line:
+                            sys.exit("%s engine stopped" % engine)
+                        r = json.loads(line)
+                        samples.setdefault((threads, batch, int(tokens)), {}).setdefault(engine, []).append(r)
+                        if engine == "pytorch":
+                            extra = {"torch": r["torch"], "blas": r["blas"]}
+            print("threads %d round %d done" % (threads, rnd + 1), file=sys.stderr, flush=True)
+        for proc in engines.values():
+            proc.stdin.close()
+            proc.wait()
+
+    cells = []
+    for (threads, batch, tokens), by_engine in sorted(samples.items()):
+        c = {"threads": threads, "batch": batch, "tokens": tokens}
+        for engine, runs in by_engine.items():
+            c[engine + "_sentences_per_s"] = statistics.median(r["sentences_per_s"] for r in runs)
+            c[engine + "_p50_ms"] = statistics.median(r["p50_ms"] for r in runs)
+            c[engine + "_rounds"] = [round(r["sentences_per_s"], 2) for r in runs]
+        c["ratio"] = c["cinerec_sentences_per_s"] / c["pytorch_sentences_per_s"]
+        c["int8_ratio"] = c["cinerec-int8_sentences_per_s"] / c["pytorch_sentences_per_s"]
+        cells.append(c)
+    vectors = {}
+    for name, flags in (("fp32", []), ("int8", ["--int8"])):
+        out = os.path.join(work, name + ".json")
+        subprocess.run([args.binary, "--model-dir", model, "--texts", texts_file, "--threads", "2",
+                        "--embed-out", out] + flags, check=True)
+        with open(out) as f:
+            vectors[name] = json.load(f)
+    cosines = []
+    for tokens in vectors["fp32"]:
+        for a, b in zip(vectors["fp32"][tokens], vectors["int8"][tokens]):
+            cosines.append(sum(x * y for x, y in zip(a, b)) / math.sqrt(sum(x * x for x in a) * sum(y * y for y in b)))
+    shutil.rmtree(work, ignore_errors=True)
+    config, core = openblas_core()
+    result = {
+        "benchmark": "local encoder vs PyTorch, same weights",
+        "time": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "model": {"shape": "MiniLM-L6 (6 layers, hidden 384, 12 heads, FFN 1536, vocab 30522, mean pooling, "
+                           "normalized)", "weights": "random (tests/local_encoder/make_models.py --bench)"},
+        "rounds": args.rounds,
+        "environment": {"cpu": cpu_model(), "cores": os.cpu_count(), "load_average": load, "openblas": config,
+                        "openblas_core": core, "torch": extra.get("torch"), "torch_blas": extra.get("blas", [])},
+        "cells": cells,
+        "int8_cosine_to_fp32": {"min": min(cosines), "mean": statistics.mean(cosines), "texts": len(cosines)},
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    with open(args.json, "w") as f:
+        json.dump(result, f, indent=1)
+    write_markdown(args.markdown, result)
+    for c in cells:
+        print("threads %d batch %2d tokens %3d: cinerec %7.1f/s  int8 %7.1f/s  pytorch %7.1f/s  ratio %.2f  int8 %.2f" % (
+            c["threads"], c["batch"], c["tokens"], c["cinerec_sentences_per_s"], c["cinerec-int8_sentences_per_s"],
+            c["pytorch_sentences_per_s"], c["ratio"], c["int8_ratio"]))
+    print("int8 cosine to fp32: min %.5f mean %.5f" % (result["int8_cosine_to_fp32"]["min"],
+                                                       result["int8_cosine_to_fp32"]["mean"]))
+
+
+if __name__ == "__main__":
+    main()
