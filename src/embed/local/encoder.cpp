@@ -49,10 +49,10 @@ void Encoder::linear(const float* in, std::size_t rows, std::size_t in_dim, cons
                      const Int8Matrix* quantized, std::size_t out_dim, float* out) {
   const std::size_t parts = pool_->size();
   if (quantized) {
-    quantize_activations(in, rows, in_dim, quantized->stride, xq_, x_scales_);
+    quantize_activations(in, rows, *quantized, xq_);
     pool_->parallel_for(parts, [&](std::size_t part) {
       const auto [begin, end] = split(out_dim, parts, part, 16);
-      if (begin < end) int8_linear(xq_.data(), x_scales_.data(), rows, *quantized, begin, end, out, out_dim);
+      if (begin < end) int8_linear(xq_, *quantized, begin, end, out, out_dim);
     });
     return;
   }

@@ -42,8 +42,7 @@ class Encoder {
     Int8Matrix qkv, attn_out, ffn_in, ffn_out;
   };
   std::vector<QuantizedLayer> quantized_;  // empty unless int8
-  std::vector<std::int16_t> xq_;
-  std::vector<float> x_scales_;
+  Int8Activations xq_;
   std::unique_ptr<ThreadPool> pool_;
   // Scratch buffers reused across calls.
   std::vector<float> qkv_, context_, ffn_, tmp_;

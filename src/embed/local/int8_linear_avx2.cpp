@@ -36,8 +36,10 @@ void block(const std::int16_t* const* x, const std::int8_t* const* w, std::size_
 }
 
 template <int C>
-void column_block(const std::int16_t* xq, const float* x_scales, std::size_t row_begin, std::size_t row_end,
-                  const Int8Matrix& w, std::size_t n, float* out, std::size_t ldo) {
+void column_block(const Int8Activations& a, std::size_t row_begin, std::size_t row_end, const Int8Matrix& w,
+                  std::size_t n, float* out, std::size_t ldo) {
+  const std::int16_t* xq = a.wide.data();
+  const float* x_scales = a.scales.data();
   const std::int8_t* wr[C];
   for (int c = 0; c < C; ++c) wr[c] = w.values.data() + (n + c) * w.stride;
   std::int32_t dots[3 * C];
@@ -61,16 +63,17 @@ void column_block(const std::int16_t* xq, const float* x_scales, std::size_t row
 
 }  // namespace
 
-void int8_linear_avx2(const std::int16_t* xq, const float* x_scales, std::size_t rows, const Int8Matrix& w,
-                      std::size_t n_begin, std::size_t n_end, float* out, std::size_t ldo) {
+void int8_linear_avx2(const Int8Activations& x, const Int8Matrix& w, std::size_t n_begin, std::size_t n_end,
+                      float* out, std::size_t ldo) {
+  const std::size_t rows = x.rows;
   // Row chunks whose int16 activations (48 x stride x 2 bytes) stay in L2 while every weight block
   // passes over them.
   constexpr std::size_t kRowChunk = 48;
   for (std::size_t r0 = 0; r0 < rows; r0 += kRowChunk) {
     const std::size_t r1 = std::min(rows, r0 + kRowChunk);
     std::size_t n = n_begin;
-    for (; n + 4 <= n_end; n += 4) column_block<4>(xq, x_scales, r0, r1, w, n, out, ldo);
-    for (; n < n_end; ++n) column_block<1>(xq, x_scales, r0, r1, w, n, out, ldo);
+    for (; n + 4 <= n_end; n += 4) column_block<4>(x, r0, r1, w, n, out, ldo);
+    for (; n < n_end; ++n) column_block<1>(x, r0, r1, w, n, out, ldo);
   }
 }
 

@@ -72,29 +72,35 @@ namespace {
 
 TEST(Int8Linear, EqualsTheExactIntegerProductRescaled) {
   std::mt19937 rng(11);
-  for (std::size_t m : {1u, 4u, 50u})
-    for (std::size_t k : {5u, 16u, 40u})
+  for (std::size_t m : {1u, 4u, 50u, 100u})
+    for (std::size_t k : {5u, 16u, 40u, 70u})
       for (std::size_t n : {1u, 6u, 19u}) {
         const auto x = random_vector(m * k, rng), w = random_vector(n * k, rng);
         const Int8Matrix q = quantize_rows(w.data(), n, k);
-        std::vector<std::int16_t> xq;
-        std::vector<float> xs;
-        quantize_activations(x.data(), m, k, q.stride, xq, xs);
+        Int8Activations xq;
+        quantize_activations(x.data(), m, q, xq);
         std::vector<float> out(m * n);
-        int8_linear(xq.data(), xs.data(), m, q, 0, n, out.data(), n);
-        for (std::size_t r = 0; r < m; ++r)
+        const std::size_t mid = n / 2;
+        int8_linear(xq, q, 0, mid, out.data(), n);
+        int8_linear(xq, q, mid, n, out.data(), n);
+        for (std::size_t r = 0; r < m; ++r) {
+          float max = 0;
+          for (std::size_t i = 0; i < k; ++i) max = std::max(max, std::abs(x[r * k + i]));
           for (std::size_t c = 0; c < n; ++c) {
             std::int64_t dot = 0;
             double exact = 0;
             for (std::size_t i = 0; i < k; ++i) {
-              dot += static_cast<std::int64_t>(xq[r * q.stride + i]) * q.values[c * q.stride + i];
+              // Independent re-quantization of the activation, checked against what the kernel reads.
+              const long expected_q = std::lrint(x[r * k + i] * (1.0f / (max / 127.0f)));
+              ASSERT_EQ(activation_value(xq, r, i), expected_q);
+              dot += expected_q * q.values[c * q.stride + i];
               exact += static_cast<double>(x[r * k + i]) * w[c * k + i];
             }
-            const double expected = static_cast<double>(dot) * xs[r] * q.scales[c];
-            ASSERT_NEAR(out[r * n + c], expected, 1e-5 * (1 + std::abs(expected)));
-            // Quantization error: each product off by at most ~|x|max|w|max / 127 per term.
+            const double expected = static_cast<double>(dot) * xq.scales[r] * q.scales[c];
+            ASSERT_NEAR(out[r * n + c], expected, 1e-5 * (1 + std::abs(expected))) << m << " " << k << " " << n;
             ASSERT_NEAR(out[r * n + c], exact, 0.05 * static_cast<double>(k)) << m << " " << k << " " << n;
           }
+        }
       }
 }
 
