@@ -81,6 +81,13 @@ constexpr GenreCue kGenreCues[] = {
     {"familiar", "Familiar"}, {"family", "Familiar"},
 };
 
+// Named historical topics that contain a genre word: "películas de la segunda guerra mundial" asks
+// for that war, not for war films in general (which would also boost films of other wars), so the
+// words of these phrases are never genre cues; the lexical match on the phrase does the work.
+constexpr std::string_view kTopicPhrases[] = {
+    "guerra mundial", "guerra civil", "guerra fría", "world war", "civil war", "cold war",
+};
+
 // The words the catalog's descriptions use for each tag, appended to the lexical query.
 std::string_view expansion_of(std::string_view genre) {
   static const std::unordered_map<std::string_view, std::string_view> words = {
@@ -150,8 +157,10 @@ struct QueryUnderstanding::Impl {
     std::string genre;
   };
   std::vector<Cue> cues;
+  std::vector<std::vector<std::string>> topics;  // stems of kTopicPhrases
   std::unordered_set<std::string> cue_stems;
   std::unordered_set<std::string> index_stems;                 // stems of every catalog word
+  std::unordered_set<std::string> vocabulary;                  // every folded catalog word
   std::vector<std::vector<std::pair<std::string, std::uint32_t>>> vocab_by_length;  // folded words
   std::unordered_set<std::string> es_stop, en_stop;
   std::optional<BilingualDictionary> dictionary;
@@ -162,11 +171,17 @@ struct QueryUnderstanding::Impl {
     return t.empty() ? std::string() : t.front();
   }
 
+  // Votes word by word: stop words vote for their language; other words vote Spanish when the
+  // (Spanish) catalog uses them, English when only the English dictionary knows them. Ties are Spanish.
   bool looks_english(const std::vector<std::string>& words) const {
     std::size_t en = 0, es = 0;
     for (const auto& w : words) {
-      en += en_stop.count(w);
-      es += es_stop.count(w);
+      const bool en_stopword = en_stop.count(w) > 0, es_stopword = es_stop.count(w) > 0;
+      en += en_stopword;
+      es += es_stopword;
+      if (en_stopword || es_stopword || all_digits(w)) continue;
+      if (vocabulary.count(w)) ++es;
+      else if (dictionary && !dictionary->translate(w).empty()) ++en;
     }
     return en > es;
   }
@@ -206,6 +221,7 @@ QueryUnderstanding::QueryUnderstanding(const std::vector<std::string>& catalog_t
     for (const auto& s : c.stems) m.cue_stems.insert(s);
     m.cues.push_back(std::move(c));
   }
+  for (auto phrase : kTopicPhrases) m.topics.push_back(m.analyzer.terms(phrase));
   std::unordered_map<std::string, std::uint32_t> counts;
   for (const auto& text : catalog_texts) {
     for (auto& w : split_words(fold_for_search(text))) {
@@ -215,6 +231,7 @@ QueryUnderstanding::QueryUnderstanding(const std::vector<std::string>& catalog_t
   }
   for (auto& [w, count] : counts) {
     if (all_digits(w)) continue;
+    m.vocabulary.insert(w);
     auto s = m.stem_locked(w);
     if (!s.empty()) m.index_stems.insert(s);
     if (w.size() >= m.vocab_by_length.size()) m.vocab_by_length.resize(w.size() + 1);
@@ -288,7 +305,17 @@ QueryIntent QueryUnderstanding::understand(std::string_view prompt) const {
   }
   std::vector<bool> cue_word(n, false);
   if (m.options.genre_cues) {
+    std::vector<bool> in_topic(stems.size(), false);
+    for (const auto& topic : m.topics) {
+      for (std::size_t i = 0; i + topic.size() <= stems.size(); ++i) {
+        bool match = !topic.empty();
+        for (std::size_t j = 0; j < topic.size() && match; ++j) match = stems[i + j].second == topic[j];
+        if (match)
+          for (std::size_t j = 0; j < topic.size(); ++j) in_topic[i + j] = true;
+      }
+    }
     for (std::size_t i = 0; i < stems.size(); ++i) {
+      if (in_topic[i]) continue;
       for (const auto& cue : m.cues) {
         if (i + cue.stems.size() > stems.size()) continue;
         bool match = true;

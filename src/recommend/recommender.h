@@ -16,6 +16,7 @@
 #include "index/exact.h"
 #include "index/filter.h"
 #include "index/lexical.h"
+#include "recommend/query_understanding.h"
 #include "store/store.h"
 
 namespace cinerec {
@@ -25,6 +26,7 @@ struct Recommendation {
   float score = 0.0f;         // what ranks the results
   float lexical_score = 0.0f; // BM25 relative to the best hit (0..1); 0 when not used
   float vector_score = 0.0f;  // cosine similarity; 0 when not used
+  float intent_score = 0.0f;  // fit with the genres / era the prompt asks for (0..1); 0 when not used
 };
 
 struct Recommendations {
@@ -33,6 +35,7 @@ struct Recommendations {
   std::string model;     // the vectors' model, or "bm25" when the catalog has none
   std::vector<Recommendation> results;
   std::vector<std::string> notices;  // things the user should know (fallbacks, empty matches)
+  std::vector<std::string> understood;  // how the prompt was read: genres, era, translations, typo fixes
 };
 
 struct RecommenderOptions {
@@ -44,9 +47,11 @@ class Recommender {
   // Reads every movie and the chosen model's vectors from the store.
   static Result<Recommender> load(Store& store, const RecommenderOptions& options = {});
 
-  // The offline prompt path (no embedding provider): BM25 finds the movies whose words match the
-  // prompt; their stored vectors, weighted by BM25 score, make a query vector that is compared with
-  // every movie; the final score mixes both. Fails on an empty, oversized or non-UTF-8 prompt.
+  // The offline prompt path (no embedding provider): the prompt is first read for genre, mood and era
+  // cues, English words and typos (recommend/query_understanding.h); BM25 over the rewritten prompt
+  // finds the movies whose words match; their stored vectors, weighted by BM25 score, make a query
+  // vector that is compared with every movie; the final score mixes both, plus a boost for movies that
+  // fit the genre / era cues. Fails on an empty, oversized or non-UTF-8 prompt.
   Result<Recommendations> recommend_offline(std::string_view prompt, std::size_t k,
                                             const MovieFilter& filter = {}) const;
 
@@ -84,6 +89,7 @@ class Recommender {
   std::vector<std::uint8_t> has_vector_;
   MatrixView matrix_;
   std::optional<LexicalIndex> lexical_;
+  std::optional<QueryUnderstanding> understanding_;
   std::optional<TitleIndex> titles_;
 };
 

@@ -39,6 +39,10 @@ TEST(QueryUnderstanding, GenreAndMoodWordsGiveCanonicalTags) {
   EXPECT_EQ(qu.understand("dibujos animados").genres, Strings{"Animación"});
   EXPECT_EQ(qu.understand("CIENCIA FICCIÓN en el espacio").genres, Strings{"Ciencia ficción"});
   EXPECT_TRUE(qu.understand("un pianista judío").genres.empty());
+  // A named war is a topic, not the war-film genre; a war in general is.
+  EXPECT_TRUE(qu.understand("películas de la segunda guerra mundial").genres.empty());
+  EXPECT_TRUE(qu.understand("Second World War films").genres.empty());
+  EXPECT_EQ(qu.understand("películas de guerra").genres, Strings{"Bélico"});
   // The tag's own words join the lexical query, so "de miedo" can match descriptions saying "terror".
   EXPECT_TRUE(contains_word(qu.understand("algo de miedo").lexical_query, "terror"));
 }
@@ -161,6 +165,9 @@ TEST(QueryUnderstanding, RealFreedictDictionaryWhenInstalled) {
   auto intent = qu.understand("a war movie with sharks");
   EXPECT_TRUE(contains_word(intent.lexical_query, "guerra")) << intent.lexical_query;
   EXPECT_TRUE(contains_word(intent.lexical_query, "tiburón")) << intent.lexical_query;
+  // No English stop word at all: the dictionary and the (Spanish) catalog vocabulary decide.
+  EXPECT_TRUE(qu.understand("Second World War films").english);
+  EXPECT_FALSE(qu.understand("tiburón pianista").english);
 }
 
 TEST(IntentMatch, MeanOfGenreAndYearCues) {
