@@ -16,14 +16,16 @@ struct SearchArgs {
   std::string model;
   std::vector<std::string> genres;
   std::optional<int> year_from, year_to;
+  bool explain = false;
+  RankingOptions ranking;
 };
 
 MovieFilter filter_of(const SearchArgs& args) { return MovieFilter{args.genres, args.year_from, args.year_to}; }
 
-int print(const Result<Recommendations>& recs, bool json) {
+int print(const Result<Recommendations>& recs, const SearchArgs& args) {
   if (!recs.ok()) return fail(recs.error());
-  if (json) std::cout << recommendations_json(*recs).dump(2) << "\n";
-  else print_recommendations(std::cout, *recs);
+  if (args.json) std::cout << recommendations_json(*recs, args.explain).dump(2) << "\n";
+  else print_recommendations(std::cout, *recs, args.explain);
   return 0;
 }
 
@@ -38,7 +40,7 @@ int run_similar(const GlobalOptions& global, const SearchArgs& args) {
   if (!recommender.ok()) return fail(recommender.error());
   auto movie = recommender->find_title(args.text);
   if (!movie.ok()) return fail(movie.error());
-  return print(recommender->similar((*movie)->id, args.k, filter_of(args)), args.json);
+  return print(recommender->similar((*movie)->id, args.k, filter_of(args), args.ranking), args);
 }
 
 int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
@@ -46,7 +48,7 @@ int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
   if (!prompt.ok()) return fail(prompt.error());
   auto recommender = load_recommender(global, args);
   if (!recommender.ok()) return fail(recommender.error());
-  return print(recommender->recommend_offline(*prompt, args.k, filter_of(args)), args.json);
+  return print(recommender->recommend_offline(*prompt, args.k, filter_of(args), args.ranking), args);
 }
 
 void add_search_options(CLI::App* command, SearchArgs& args) {
@@ -56,6 +58,12 @@ void add_search_options(CLI::App* command, SearchArgs& args) {
   command->add_option("--genre", args.genres, "only movies with this genre tag (repeatable)");
   command->add_option("--year-from", args.year_from, "only movies from this year on");
   command->add_option("--year-to", args.year_to, "only movies up to this year");
+  command->add_option("--diversity", args.ranking.diversity,
+                      "0..1: re-rank for variety (MMR), so one saga does not fill the list (default 0: off)")
+      ->check(CLI::Range(0.0, 1.0));
+  command->add_flag("--all-duplicates", args.ranking.keep_duplicates,
+                    "keep every film of a near-duplicate group (default: only the best ranked)");
+  command->add_flag("--explain", args.explain, "say why each movie is there (score parts, matched words)");
 }
 
 }  // namespace

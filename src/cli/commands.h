@@ -30,5 +30,6 @@ void register_import_commands(CLI::App& app, GlobalOptions& global);     // impo
 void register_inspect_commands(CLI::App& app, GlobalOptions& global);    // check-embeddings
 void register_search_commands(CLI::App& app, GlobalOptions& global);     // similar, recommend
 void register_eval_commands(CLI::App& app, GlobalOptions& global);       // eval
+void register_duplicates_commands(CLI::App& app, GlobalOptions& global); // duplicates
 
 }  // namespace cinerec::cli

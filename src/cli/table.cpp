@@ -28,7 +28,7 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
   }
 }
 
-void print_recommendations(std::ostream& out, const Recommendations& recs) {
+void print_recommendations(std::ostream& out, const Recommendations& recs, bool explain) {
   std::vector<std::vector<std::string>> rows = {{"#", "score", "title", "year", "genres"}};
   for (std::size_t i = 0; i < recs.results.size(); ++i) {
     const auto& r = recs.results[i];
@@ -40,6 +40,22 @@ void print_recommendations(std::ostream& out, const Recommendations& recs) {
                     genres});
   }
   if (!recs.results.empty()) print_table(out, rows);
+  if (explain) {
+    for (const auto& line : recs.understood) out << "understood: " << line << "\n";
+    for (std::size_t i = 0; i < recs.results.size(); ++i) {
+      const auto& r = recs.results[i];
+      char parts[96];
+      std::snprintf(parts, sizeof parts, "lexical %.3f, vector %.3f, genre/era %.3f", r.lexical_score,
+                    r.vector_score, r.intent_score);
+      out << "why #" << (i + 1) << ": " << parts;
+      if (!r.matched_terms.empty()) {
+        out << "; words:";
+        for (const auto& t : r.matched_terms) out << " " << t;
+      }
+      if (r.near) out << "; near: " << r.near->title;
+      out << "\n";
+    }
+  }
   for (const auto& notice : recs.notices) out << "note: " << notice << "\n";
 }
 

@@ -13,6 +13,8 @@ namespace cinerec::cli {
 void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
 
 // The ranked results of a recommendation as a table (rank, score, title, year, genres), then notices.
-void print_recommendations(std::ostream& out, const Recommendations& recs);
+// With `explain`, how the prompt was read, then one line per result: score parts, matched terms, and
+// the movie it was found through.
+void print_recommendations(std::ostream& out, const Recommendations& recs, bool explain = false);
 
 }  // namespace cinerec::cli

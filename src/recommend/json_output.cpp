@@ -16,7 +16,7 @@ nlohmann::ordered_json movie_json(const Movie& movie) {
   return j;
 }
 
-nlohmann::ordered_json recommendations_json(const Recommendations& recs) {
+nlohmann::ordered_json recommendations_json(const Recommendations& recs, bool explain) {
   nlohmann::ordered_json j;
   j["query"] = recs.query;
   j["provider"] = recs.provider;
@@ -31,10 +31,20 @@ nlohmann::ordered_json recommendations_json(const Recommendations& recs) {
     item["genres"] = movie["genres"];
     item["year"] = movie["year"];
     item["poster"] = movie["poster"];
+    if (explain) {
+      nlohmann::ordered_json why;
+      why["lexical"] = rounded(r.lexical_score);
+      why["vector"] = rounded(r.vector_score);
+      why["intent"] = rounded(r.intent_score);
+      why["matched_terms"] = r.matched_terms;
+      why["near"] = r.near ? nlohmann::ordered_json(r.near->title) : nlohmann::ordered_json(nullptr);
+      item["explain"] = std::move(why);
+    }
     results.push_back(std::move(item));
   }
   j["results"] = std::move(results);
   j["notices"] = recs.notices;
+  if (explain) j["understood"] = recs.understood;
   return j;
 }
 

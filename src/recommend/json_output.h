@@ -10,7 +10,10 @@ namespace cinerec {
 
 // {"id", "title", "score", "genres", "year", "poster"} for a ranked result; without "score" for a movie.
 nlohmann::ordered_json movie_json(const Movie& movie);
-// {"query", "provider", "model", "results": [...], "notices": [...]}
-nlohmann::ordered_json recommendations_json(const Recommendations& recs);
+// {"query", "provider", "model", "results": [...], "notices": [...]}. With `explain`, each result also
+// has "explain": {"lexical", "vector", "intent", "matched_terms", "near"} (score parts, analyzed prompt
+// terms found in the movie, the title it was found through or null) and the top level has
+// "understood": [...] (how the prompt was read).
+nlohmann::ordered_json recommendations_json(const Recommendations& recs, bool explain = false);
 
 }  // namespace cinerec

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "common/text.h"
+#include "index/fusion.h"
 
 namespace cinerec {
 
@@ -21,6 +22,16 @@ constexpr float kLexicalWeight = 0.5f;
 // tests/data/dev-es.tsv with the rest fixed: 0 -> MRR 0.981, 0.1 -> 0.987, 0.2 -> 0.989, 0.3 -> 0.989
 // (docs/RETRIEVAL.md); 0.2 is the smallest weight reaching the best figure.
 constexpr float kIntentWeight = 0.2f;
+
+Recommendation scored(const Movie* movie, float score, float lexical, float vector, float intent = 0.0f) {
+  Recommendation r;
+  r.movie = movie;
+  r.score = score;
+  r.lexical_score = lexical;
+  r.vector_score = vector;
+  r.intent_score = intent;
+  return r;
+}
 
 std::string document_body(const Movie& m) {
   std::string body = m.description;
@@ -86,6 +97,14 @@ Result<Recommender> Recommender::load(Store& store, const RecommenderOptions& op
   }
   r.lexical_.emplace(docs);
   r.understanding_.emplace(texts);
+
+  std::vector<DuplicateCandidate> candidates;
+  candidates.reserve(r.movies_.size());
+  for (std::size_t i = 0; i < r.movies_.size(); ++i) {
+    candidates.push_back({r.has_vector_[i] ? r.matrix_.row(i) : nullptr, r.movies_[i].description, r.movies_[i].year});
+  }
+  r.duplicate_pairs_ = find_duplicates(candidates, r.matrix_.dim);
+  r.duplicate_group_ = duplicate_representatives(r.movies_.size(), r.duplicate_pairs_);
   return r;
 }
 
@@ -95,8 +114,43 @@ static Status check_k(std::size_t k) {
   return Status::Ok();
 }
 
+std::size_t Recommender::candidates_for(std::size_t k, const RankingOptions& ranking) const {
+  std::size_t n = ranking.diversity > 0.0 ? std::max<std::size_t>(3 * k, 30) : k;
+  if (!ranking.keep_duplicates) n += duplicate_pairs_.size();
+  return std::min(n, movies_.size());
+}
+
+std::vector<ScoredRow> Recommender::finish(std::vector<ScoredRow> ranked, std::size_t k,
+                                           const RankingOptions& ranking) const {
+  if (!ranking.keep_duplicates) {
+    std::vector<std::uint8_t> group_seen(movies_.size(), 0);
+    std::vector<ScoredRow> kept;
+    for (const auto& hit : ranked) {
+      auto group = duplicate_group_[hit.row];
+      if (group_seen[group]) continue;
+      group_seen[group] = 1;
+      kept.push_back(hit);
+    }
+    ranked = std::move(kept);
+  }
+  if (ranking.diversity > 0.0 && matrix_.dim > 0) {
+    if (ranked.size() > std::max<std::size_t>(3 * k, 30)) ranked.resize(std::max<std::size_t>(3 * k, 30));
+    // A movie without a vector is taken as unlike every other: it is never penalized.
+    return mmr_rerank(
+        ranked,
+        [this](std::uint32_t a, std::uint32_t b) {
+          if (!has_vector_[a] || !has_vector_[b]) return 0.0;
+          return static_cast<double>(dot(matrix_.row(a), matrix_.row(b), matrix_.dim));
+        },
+        1.0 - std::min(ranking.diversity, 1.0), k);
+  }
+  if (ranked.size() > k) ranked.resize(k);
+  return ranked;
+}
+
 Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, std::size_t k,
-                                                       const MovieFilter& filter) const {
+                                                       const MovieFilter& filter,
+                                                       const RankingOptions& ranking) const {
   auto clean = validate_prompt(prompt);
   if (!clean.ok()) return clean.error();
   CINEREC_TRY(check_k(k));
@@ -151,12 +205,30 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
     score[i] = have_vectors ? kLexicalWeight * lexical[i] + (1.0f - kLexicalWeight) * cosine[i] : lexical[i];
     score[i] += kIntentWeight * fit[i];
   }
-  std::vector<std::size_t> order;
+  std::vector<ScoredRow> ranked;
   for (std::size_t i = 0; i < movies_.size(); ++i)
-    if (allowed[i] && (score[i] > 0.0f)) order.push_back(i);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return score[a] > score[b]; });
-  if (order.size() > k) order.resize(k);
-  for (auto i : order) out.results.push_back({&movies_[i], score[i], lexical[i], cosine[i], fit[i]});
+    if (allowed[i] && (score[i] > 0.0f)) ranked.push_back({static_cast<std::uint32_t>(i), score[i]});
+  sort_and_truncate(ranked, movies_.size());
+  // The clearest lexical matches, through which other movies are found (for explanations).
+  std::vector<std::uint32_t> anchors;
+  for (const auto& h : hits) {
+    if (anchors.size() == kCentroidHits || h.score < kCentroidRelativeCutoff * best) break;
+    anchors.push_back(h.row);
+  }
+  for (const auto& hit : finish(std::move(ranked), k, ranking)) {
+    const auto i = hit.row;
+    Recommendation rec = scored(&movies_[i], score[i], lexical[i], cosine[i], fit[i]);
+    rec.matched_terms = lexical_->matched_terms(intent.lexical_query, i);
+    if (have_vectors && has_vector_[i] && std::find(anchors.begin(), anchors.end(), i) == anchors.end()) {
+      float closest = -2.0f;
+      for (auto a : anchors) {
+        if (!has_vector_[a]) continue;
+        float c = dot(matrix_.row(a), matrix_.row(i), matrix_.dim);
+        if (c > closest) closest = c, rec.near = &movies_[a];
+      }
+    }
+    out.results.push_back(std::move(rec));
+  }
   if (hits.empty()) {
     out.notices.push_back("no catalog words match the prompt; ranked by the genre and era it asks for");
   } else if (matrix_.dim == 0) {
@@ -167,7 +239,8 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
 
 Result<Recommendations> Recommender::recommend_by_vector(std::string_view prompt, const std::vector<float>& query,
                                                          const std::string& provider, const std::string& model,
-                                                         std::size_t k, const MovieFilter& filter) const {
+                                                         std::size_t k, const MovieFilter& filter,
+                                                         const RankingOptions& ranking) const {
   CINEREC_TRY(check_k(k));
   if (model_.empty())
     return Error{"the catalog has no embedding vectors; run: cinerec embed --provider " + provider + " --model " + model};
@@ -188,12 +261,13 @@ Result<Recommendations> Recommender::recommend_by_vector(std::string_view prompt
   out.query = std::string(prompt);
   out.provider = provider;
   out.model = model;
-  for (const auto& hit : cosine_top_k(matrix_, unit.data(), k, &allowed))
-    out.results.push_back({&movies_[hit.row], hit.score, 0.0f, hit.score});
+  for (const auto& hit : finish(cosine_top_k(matrix_, unit.data(), candidates_for(k, ranking), &allowed), k, ranking))
+    out.results.push_back(scored(&movies_[hit.row], hit.score, 0.0f, hit.score));
   return out;
 }
 
-Result<Recommendations> Recommender::similar(MovieId movie, std::size_t k, const MovieFilter& filter) const {
+Result<Recommendations> Recommender::similar(MovieId movie, std::size_t k, const MovieFilter& filter,
+                                             const RankingOptions& ranking) const {
   CINEREC_TRY(check_k(k));
   auto it = row_of_id_.find(movie);
   if (it == row_of_id_.end()) return Error{"no movie with id " + std::to_string(movie)};
@@ -204,12 +278,19 @@ Result<Recommendations> Recommender::similar(MovieId movie, std::size_t k, const
   auto allowed = filter_mask(movies_, filter);
   for (std::size_t i = 0; i < allowed.size(); ++i) allowed[i] &= has_vector_[i];
   allowed[it->second] = 0;
+  if (!ranking.keep_duplicates) {  // the same film under another title is not a recommendation
+    for (std::size_t i = 0; i < allowed.size(); ++i)
+      if (duplicate_group_[i] == duplicate_group_[it->second]) allowed[i] = 0;
+  }
   Recommendations out;
   out.query = m.title;
   out.provider = "stored";
   out.model = model_;
-  for (const auto& hit : cosine_top_k(matrix_, matrix_.row(it->second), k, &allowed))
-    out.results.push_back({&movies_[hit.row], hit.score, 0.0f, hit.score});
+  for (const auto& hit : finish(cosine_top_k(matrix_, matrix_.row(it->second), candidates_for(k, ranking), &allowed), k, ranking)) {
+    Recommendation rec = scored(&movies_[hit.row], hit.score, 0.0f, hit.score);
+    rec.near = &m;
+    out.results.push_back(std::move(rec));
+  }
   return out;
 }
 

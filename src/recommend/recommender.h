@@ -14,6 +14,7 @@
 #include "catalog/title_index.h"
 #include "common/result.h"
 #include "index/exact.h"
+#include "index/duplicates.h"
 #include "index/filter.h"
 #include "index/lexical.h"
 #include "recommend/query_understanding.h"
@@ -27,6 +28,20 @@ struct Recommendation {
   float lexical_score = 0.0f; // BM25 relative to the best hit (0..1); 0 when not used
   float vector_score = 0.0f;  // cosine similarity; 0 when not used
   float intent_score = 0.0f;  // fit with the genres / era the prompt asks for (0..1); 0 when not used
+  // Why it is here, for --explain: the analyzed prompt terms found in its title or text (offline path),
+  // and the movie it was found through: the clearest lexical match it is closest to (offline path), or
+  // the movie asked about (similar). nullptr when it is itself a clearest match or not applicable.
+  std::vector<std::string> matched_terms;
+  const Movie* near = nullptr;
+};
+
+// How a ranked list is finished, for every kind of query.
+struct RankingOptions {
+  // 0 = off. In (0, 1]: maximal-marginal-relevance re-ranking with lambda = 1 - diversity over the best
+  // max(3k, 30) candidates, so a prompt does not return three films of one saga unless asked.
+  double diversity = 0.0;
+  // false (default): at most one film of each near-duplicate group (index/duplicates.h), the best ranked.
+  bool keep_duplicates = false;
 };
 
 struct Recommendations {
@@ -53,16 +68,22 @@ class Recommender {
   // vector that is compared with every movie; the final score mixes both, plus a boost for movies that
   // fit the genre / era cues. Fails on an empty, oversized or non-UTF-8 prompt.
   Result<Recommendations> recommend_offline(std::string_view prompt, std::size_t k,
-                                            const MovieFilter& filter = {}) const;
+                                            const MovieFilter& filter = {}, const RankingOptions& ranking = {}) const;
 
   // Ranks movies by cosine similarity with a query vector made by `model`. Fails when the snapshot holds
   // another model's vectors, or the dimensions differ.
   Result<Recommendations> recommend_by_vector(std::string_view prompt, const std::vector<float>& query,
                                               const std::string& provider, const std::string& model,
-                                              std::size_t k, const MovieFilter& filter = {}) const;
+                                              std::size_t k, const MovieFilter& filter = {},
+                                              const RankingOptions& ranking = {}) const;
 
-  // Movies most similar to `movie` by cosine of stored vectors, the movie itself excluded.
-  Result<Recommendations> similar(MovieId movie, std::size_t k, const MovieFilter& filter = {}) const;
+  // Movies most similar to `movie` by cosine of stored vectors, the movie itself (and, unless
+  // ranking.keep_duplicates, its near-duplicates) excluded.
+  Result<Recommendations> similar(MovieId movie, std::size_t k, const MovieFilter& filter = {},
+                                  const RankingOptions& ranking = {}) const;
+
+  // Near-duplicate pairs found at load time (rows index movies()), best evidence first within a row.
+  const std::vector<DuplicatePair>& duplicates() const { return duplicate_pairs_; }
 
   // Finds a movie by title, ignoring case and accents. On a miss the error suggests close titles.
   Result<const Movie*> find_title(std::string_view title) const;
@@ -79,6 +100,11 @@ class Recommender {
 
  private:
   Recommender() = default;
+  // Finishes a ranking: `ranked` holds candidate rows best first with their scores; drops duplicates
+  // of better-ranked rows, applies MMR when asked, keeps k.
+  std::vector<ScoredRow> finish(std::vector<ScoredRow> ranked, std::size_t k, const RankingOptions& ranking) const;
+  // How many candidates to rank before finish(), so k survive duplicate removal and MMR has a choice.
+  std::size_t candidates_for(std::size_t k, const RankingOptions& ranking) const;
 
   std::vector<Movie> movies_;
   std::map<MovieId, std::size_t> row_of_id_;
@@ -91,6 +117,8 @@ class Recommender {
   std::optional<LexicalIndex> lexical_;
   std::optional<QueryUnderstanding> understanding_;
   std::optional<TitleIndex> titles_;
+  std::vector<DuplicatePair> duplicate_pairs_;
+  std::vector<std::uint32_t> duplicate_group_;  // per row: the lowest row of its duplicate group
 };
 
 // Checks a prompt: valid UTF-8, not blank, at most kMaxPromptBytes. Returns it trimmed.
