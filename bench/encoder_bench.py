@@ -70,7 +70,8 @@ def write_markdown(path, result):
     body = "\n".join([
         "<!-- encoder:begin -->",
         "Run of %s (`bash bench/run_encoder.sh`), %s, %d cores, load average at start %s. OpenBLAS %s (core %s) "
-        "for both engines; PyTorch %s loads %s. Shape: %s. %d rounds per cell, median kept." % (
+        "for both engines; PyTorch %s loads %s, runs with OMP_WAIT_POLICY=PASSIVE. Shape: %s. %d rounds per cell, "
+        "median kept." % (
             result["time"], env["cpu"], env["cores"], env["load_average"], env["openblas"], env["openblas_core"],
             env["torch"], ", ".join(env["torch_blas"]), result["model"]["shape"], result["rounds"]),
         "",
@@ -116,7 +117,10 @@ def main():
     load = " ".join(open("/proc/loadavg").read().split()[:3])
     samples, extra = {}, {}
     for threads in [int(t) for t in args.threads.split(",")]:
-        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads))
+        # Passive OpenMP waiting: with the default (spinning) policy, PyTorch's OpenMP threads and
+        # OpenBLAS's threads fight over the cores of a busy machine and PyTorch runs 10-30x slower.
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
+                   OMP_WAIT_POLICY="PASSIVE")
         common = ["--model-dir", model, "--texts", texts_file, "--threads", str(threads), "--serve"]
         engines = {
             "cinerec": subprocess.Popen([args.binary] + common, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -249,6 +249,9 @@ def sentencepiece_ids(processor, text):
 
 def random_weights(cfg, gen):
     h, f, v = cfg["hidden_size"], cfg["intermediate_size"], cfg["vocab_size"]
+    # Standard deviations scale with 1/sqrt(hidden) so that attention logits and residual updates keep
+    # the magnitudes of a trained model at any width (at hidden 64: 0.25 for query/key, 0.1 otherwise).
+    unit = 8.0 / math.sqrt(h)
 
     def rnd(*shape, std=0.1):
         return torch.randn(*shape, generator=gen, dtype=torch.float64) * std
@@ -265,15 +268,15 @@ def random_weights(cfg, gen):
     for i in range(cfg["num_hidden_layers"]):
         p = "encoder.layer.%d." % i
         for part in ("query", "key", "value"):
-            w[p + "attention.self.%s.weight" % part] = rnd(h, h, std=0.25 if part != "value" else 0.1)
+            w[p + "attention.self.%s.weight" % part] = rnd(h, h, std=(0.25 if part != "value" else 0.1) * unit)
             w[p + "attention.self.%s.bias" % part] = rnd(h)
-        w[p + "attention.output.dense.weight"] = rnd(h, h)
+        w[p + "attention.output.dense.weight"] = rnd(h, h, std=0.1 * unit)
         w[p + "attention.output.dense.bias"] = rnd(h)
         w[p + "attention.output.LayerNorm.weight"] = 1 + rnd(h)
         w[p + "attention.output.LayerNorm.bias"] = rnd(h)
-        w[p + "intermediate.dense.weight"] = rnd(f, h)
+        w[p + "intermediate.dense.weight"] = rnd(f, h, std=0.1 * unit)
         w[p + "intermediate.dense.bias"] = rnd(f)
-        w[p + "output.dense.weight"] = rnd(h, f, std=0.05)
+        w[p + "output.dense.weight"] = rnd(h, f, std=0.05 * unit)
         w[p + "output.dense.bias"] = rnd(h)
         w[p + "output.LayerNorm.weight"] = 1 + rnd(h)
         w[p + "output.LayerNorm.bias"] = rnd(h)
