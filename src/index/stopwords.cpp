@@ -5,6 +5,9 @@
 #include "index/stopwords.h"
 
 #include <array>
+#include <unordered_set>
+
+#include "common/text.h"
 
 namespace cinerec {
 
@@ -66,6 +69,20 @@ std::span<const std::string_view> snowball_stopwords(std::string_view language) 
   if (language == "spanish") return kSpanish;
   if (language == "english") return kEnglish;
   return {};
+}
+
+std::string detect_language(const std::vector<std::string>& texts) {
+  std::unordered_set<std::string> es, en;
+  for (auto w : kSpanish) es.insert(fold_for_search(w));
+  for (auto w : kEnglish) en.insert(fold_for_search(w));
+  std::size_t es_hits = 0, en_hits = 0;
+  for (const auto& text : texts) {
+    for (const auto& w : split_words(fold_for_search(text))) {
+      es_hits += es.count(w);
+      en_hits += en.count(w);
+    }
+  }
+  return en_hits > es_hits ? "english" : "spanish";
 }
 
 }  // namespace cinerec

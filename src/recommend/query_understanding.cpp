@@ -151,7 +151,7 @@ const std::vector<EraPhrase>& era_phrases() {
 struct QueryUnderstanding::Impl {
   QueryUnderstandingOptions options;
   mutable std::mutex mutex;  // guards analyzer: Snowball stemmers are not thread-safe
-  Analyzer analyzer{"spanish"};
+  Analyzer analyzer;  // the catalog's language
   struct Cue {
     std::vector<std::string> stems;
     std::string genre;
@@ -162,7 +162,7 @@ struct QueryUnderstanding::Impl {
   std::unordered_set<std::string> index_stems;                 // stems of every catalog word
   std::unordered_set<std::string> vocabulary;                  // every folded catalog word
   std::vector<std::vector<std::pair<std::string, std::uint32_t>>> vocab_by_length;  // folded words
-  std::unordered_set<std::string> es_stop, en_stop;
+  std::unordered_set<std::string> es_stop, en_stop;  // es_stop: the catalog language's stop words
   std::optional<BilingualDictionary> dictionary;
   std::vector<std::string> notices;
 
@@ -213,7 +213,10 @@ QueryUnderstanding::QueryUnderstanding(const std::vector<std::string>& catalog_t
     : impl_(std::make_unique<Impl>()) {
   auto& m = *impl_;
   m.options = std::move(options);
-  for (auto w : snowball_stopwords("spanish")) m.es_stop.insert(fold_for_search(w));
+  m.analyzer = Analyzer(m.options.language);
+  // Translation is only for a Spanish catalog; an English catalog reads English prompts as they are.
+  if (m.options.language != "spanish") m.options.translate_english = false;
+  for (auto w : snowball_stopwords(m.options.language)) m.es_stop.insert(fold_for_search(w));
   for (auto w : snowball_stopwords("english")) m.en_stop.insert(fold_for_search(w));
   for (const auto& cue : kGenreCues) {
     Impl::Cue c{m.analyzer.terms(cue.phrase), std::string(cue.genre)};
@@ -262,7 +265,7 @@ QueryIntent QueryUnderstanding::understand(std::string_view prompt) const {
   intent.prompt = std::string(prompt);
   const auto words = split_words(fold_for_search(prompt));
   const std::size_t n = words.size();
-  intent.english = m.looks_english(words);
+  intent.english = m.options.translate_english && m.looks_english(words);
   std::vector<bool> consumed(n, false);  // era words: dropped from the lexical query
 
   auto set_years = [&](int from, int to, const std::string& said) {

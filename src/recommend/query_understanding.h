@@ -31,6 +31,9 @@ struct QueryIntent {
 };
 
 struct QueryUnderstandingOptions {
+  // The catalog's language ("spanish" or "english", see detect_language): its stemmer and stop words
+  // are used, and only a Spanish catalog translates English prompts.
+  std::string language = "spanish";
   bool genre_cues = true;
   bool era_cues = true;
   bool translate_english = true;

@@ -5,6 +5,7 @@
 
 #include "common/text.h"
 #include "index/fusion.h"
+#include "index/stopwords.h"
 
 namespace cinerec {
 
@@ -95,15 +96,20 @@ Result<Recommender> Recommender::load(Store& store, const RecommenderOptions& op
     texts.push_back(m.title);
     texts.push_back(docs.back().body);
   }
-  r.lexical_.emplace(docs);
-  r.understanding_.emplace(texts);
+  // Analysis (stemmer, stop words) follows the catalog's language: the Spanish seed, or an English
+  // catalog such as TMDB.
+  r.language_ = detect_language(texts);
+  r.lexical_.emplace(docs, Bm25Params{}, r.language_);
+  QueryUnderstandingOptions understanding;
+  understanding.language = r.language_;
+  r.understanding_.emplace(texts, understanding);
 
   std::vector<DuplicateCandidate> candidates;
   candidates.reserve(r.movies_.size());
   for (std::size_t i = 0; i < r.movies_.size(); ++i) {
     candidates.push_back({r.has_vector_[i] ? r.matrix_.row(i) : nullptr, r.movies_[i].description, r.movies_[i].year});
   }
-  r.duplicate_pairs_ = find_duplicates(candidates, r.matrix_.dim);
+  r.duplicate_pairs_ = find_duplicates(candidates, r.matrix_.dim, DuplicateOptions{}, r.language_);
   r.duplicate_group_ = duplicate_representatives(r.movies_.size(), r.duplicate_pairs_);
   return r;
 }

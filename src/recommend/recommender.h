@@ -91,6 +91,8 @@ class Recommender {
 
   const std::vector<Movie>& movies() const { return movies_; }
   const std::string& model() const { return model_; }
+  // The catalog's language as detected at load ("spanish" or "english"); lexical analysis follows it.
+  const std::string& language() const { return language_; }
   std::size_t dimension() const { return matrix_.dim; }
   // The stored (unit-normalized) vector of a movie, or nullptr when it has none for this model.
   const float* vector_of(MovieId id) const;
@@ -109,6 +111,7 @@ class Recommender {
   std::vector<Movie> movies_;
   std::map<MovieId, std::size_t> row_of_id_;
   std::string model_;
+  std::string language_ = "spanish";
   // Row r of matrix_ is the vector of movies_[r]; rows of movies without a vector are all zero and
   // has_vector_[r] is 0, so they never rank by vector similarity.
   std::vector<float> vectors_;

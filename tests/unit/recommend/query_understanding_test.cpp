@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include "index/stopwords.h"
 #include "recommend/bilingual_dictionary.h"
 #include "recommend/query_understanding.h"
 
@@ -168,6 +169,28 @@ TEST(QueryUnderstanding, RealFreedictDictionaryWhenInstalled) {
   // No English stop word at all: the dictionary and the (Spanish) catalog vocabulary decide.
   EXPECT_TRUE(qu.understand("Second World War films").english);
   EXPECT_FALSE(qu.understand("tiburón pianista").english);
+}
+
+TEST(QueryUnderstanding, EnglishCatalogUsesEnglishAnalysisAndNoTranslation) {
+  const Strings catalog = {"Jaws", "A great white shark terrorizes a beach town. Horror and adventure.",
+                           "The Godfather", "The aging patriarch of a crime family. Crime drama."};
+  QueryUnderstandingOptions o;
+  o.language = "english";
+  QueryUnderstanding qu(catalog, o);
+  auto intent = qu.understand("a scary movie about sharks from the 70s");
+  EXPECT_FALSE(intent.english);  // nothing to translate for an English catalog
+  EXPECT_EQ(intent.genres, Strings{"Terror"});
+  ASSERT_TRUE(intent.years.has_value());
+  EXPECT_EQ(intent.years->from, 1970);
+  EXPECT_TRUE(contains_word(intent.lexical_query, "sharks"));
+  EXPECT_TRUE(contains_word(qu.understand("the godfathr").lexical_query, "godfather"));
+}
+
+TEST(DetectLanguage, CountsStopWords) {
+  EXPECT_EQ(detect_language(kCatalog), "spanish");
+  EXPECT_EQ(detect_language({"The aging patriarch of an organized crime dynasty transfers control to his son."}),
+            "english");
+  EXPECT_EQ(detect_language({}), "spanish");
 }
 
 TEST(IntentMatch, MeanOfGenreAndYearCues) {
