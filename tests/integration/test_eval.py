@@ -1,6 +1,12 @@
 """cinerec eval: figures on the shipped dev sets (a regression below the documented figures fails), and
 its errors on bad files."""
+import os
+
 from cinerec_test import CinerecTestCase, SOURCE_DIR, main, run, run_json
+
+# English prompts are translated with Debian's dict-freedict-eng-spa (installed by scripts/install-deps.sh);
+# without it they are not translated (a notice, by design) and the English floors do not apply.
+HAVE_DICTIONARY = os.path.exists("/usr/share/dictd/freedict-eng-spa.index")
 
 # The offline default's documented figures (docs/RETRIEVAL.md), rounded down: the test fails if a
 # change makes retrieval worse than what the docs claim.
@@ -14,6 +20,8 @@ class EvalTest(CinerecTestCase):
     def test_offline_default_reaches_documented_figures(self):
         db = self.seeded_db()
         for name, floors in FLOORS.items():
+            if name == "dev-en.tsv" and not HAVE_DICTIONARY:
+                continue
             result = run_json("eval", SOURCE_DIR / "tests" / "data" / name, db=db)
             self.assertEqual(result["provider"], "offline")
             for metric, floor in floors.items():
