@@ -1,8 +1,10 @@
-// cinerec similar TITLE / cinerec recommend "PROMPT"
+// cinerec similar TITLE / cinerec recommend ["PROMPT"] [--like TITLE]... [--dislike TITLE]...
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "common/text.h"
+#include "recommend/examples.h"
 #include "recommend/json_output.h"
 #include "recommend/recommender.h"
 
@@ -18,6 +20,8 @@ struct SearchArgs {
   std::optional<int> year_from, year_to;
   bool explain = false;
   RankingOptions ranking;
+  std::vector<std::string> liked, disliked;  // titles
+  std::string strategy = "average";
 };
 
 MovieFilter filter_of(const SearchArgs& args) { return MovieFilter{args.genres, args.year_from, args.year_to}; }
@@ -43,7 +47,34 @@ int run_similar(const GlobalOptions& global, const SearchArgs& args) {
   return print(recommender->similar((*movie)->id, args.k, filter_of(args), args.ranking), args);
 }
 
+// Likes and dislikes turn the prompt (if any) into one more liked example, placed in vector space
+// by the offline path.
+int run_recommend_examples(const GlobalOptions& global, const SearchArgs& args) {
+  auto strategy = parse_example_strategy(args.strategy);
+  if (!strategy.ok()) return fail(strategy.error());
+  auto recommender = load_recommender(global, args);
+  if (!recommender.ok()) return fail(recommender.error());
+  ExampleQuery query;
+  query.strategy = *strategy;
+  for (const auto& [titles, ids] : {std::pair{&args.liked, &query.liked}, std::pair{&args.disliked, &query.disliked}}) {
+    for (const auto& title : *titles) {
+      auto movie = recommender->find_title(title);
+      if (!movie.ok()) return fail(movie.error());
+      ids->push_back((*movie)->id);
+    }
+  }
+  if (!args.text.empty()) {
+    auto vector = recommender->offline_prompt_vector(args.text);
+    if (!vector.ok()) return fail(vector.error());
+    query.prompt = std::string(trim(args.text));
+    query.prompt_vector = std::move(vector).value();
+    query.provider = "offline";
+  }
+  return print(recommend_from_examples(*recommender, query, args.k, filter_of(args)), args);
+}
+
 int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
+  if (!args.liked.empty() || !args.disliked.empty()) return run_recommend_examples(global, args);
   auto prompt = validate_prompt(args.text);
   if (!prompt.ok()) return fail(prompt.error());
   auto recommender = load_recommender(global, args);
@@ -77,8 +108,14 @@ void register_search_commands(CLI::App& app, GlobalOptions& global) {
 
   auto recommend_args = std::make_shared<SearchArgs>();
   auto* recommend = app.add_subcommand("recommend", "movies for what you feel like watching");
-  recommend->add_option("prompt", recommend_args->text, "what you feel like watching, in your words")->required();
+  recommend->add_option("prompt", recommend_args->text, "what you feel like watching, in your words");
   add_search_options(recommend, *recommend_args);
+  recommend->add_option("--like", recommend_args->liked, "a movie you liked: more like it (repeatable)");
+  recommend->add_option("--dislike", recommend_args->disliked, "a movie you did not like: less like it (repeatable)");
+  recommend->add_option("--strategy", recommend_args->strategy,
+                        "how likes and dislikes combine: average (one query vector) or best-score (each movie "
+                        "by its closest example)")
+      ->capture_default_str();
   recommend->callback([&global, recommend_args] {
     global.run = [&global, recommend_args] { return run_recommend(global, *recommend_args); };
   });

@@ -29,7 +29,10 @@ void print_table(std::ostream& out, const std::vector<std::vector<std::string>>&
 }
 
 void print_recommendations(std::ostream& out, const Recommendations& recs, bool explain) {
+  bool because = false;
+  for (const auto& r : recs.results) because |= r.closest_liked != nullptr;
   std::vector<std::vector<std::string>> rows = {{"#", "score", "title", "year", "genres"}};
+  if (because) rows[0].push_back("closest liked");
   for (std::size_t i = 0; i < recs.results.size(); ++i) {
     const auto& r = recs.results[i];
     char score[16];
@@ -38,6 +41,7 @@ void print_recommendations(std::ostream& out, const Recommendations& recs, bool 
     for (const auto& g : r.movie->genres) genres += (genres.empty() ? "" : ", ") + g;
     rows.push_back({std::to_string(i + 1), score, r.movie->title, r.movie->year ? std::to_string(*r.movie->year) : "",
                     genres});
+    if (because) rows.back().push_back(r.closest_liked ? r.closest_liked->title : "");
   }
   if (!recs.results.empty()) print_table(out, rows);
   if (explain) {

@@ -31,6 +31,11 @@ nlohmann::ordered_json recommendations_json(const Recommendations& recs, bool ex
     item["genres"] = movie["genres"];
     item["year"] = movie["year"];
     item["poster"] = movie["poster"];
+    if (r.closest_liked) {
+      item["closest_liked"] = {{"id", r.closest_liked->id},
+                               {"title", r.closest_liked->title},
+                               {"similarity", rounded(r.closest_liked_similarity)}};
+    }
     if (explain) {
       nlohmann::ordered_json why;
       why["lexical"] = rounded(r.lexical_score);

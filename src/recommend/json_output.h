@@ -13,7 +13,8 @@ nlohmann::ordered_json movie_json(const Movie& movie);
 // {"query", "provider", "model", "results": [...], "notices": [...]}. With `explain`, each result also
 // has "explain": {"lexical", "vector", "intent", "matched_terms", "near"} (score parts, analyzed prompt
 // terms found in the movie, the title it was found through or null) and the top level has
-// "understood": [...] (how the prompt was read).
+// "understood": [...] (how the prompt was read). A result recommended from liked movies also has
+// "closest_liked": {"id", "title", "similarity"}.
 nlohmann::ordered_json recommendations_json(const Recommendations& recs, bool explain = false);
 
 }  // namespace cinerec

@@ -114,6 +114,10 @@ Result<Recommender> Recommender::load(Store& store, const RecommenderOptions& op
   return r;
 }
 
+std::vector<std::uint8_t> Recommender::allowed_rows(const MovieFilter& filter) const {
+  return filter_mask(movies_, filter);
+}
+
 static Status check_k(std::size_t k) {
   if (k == 0 || k > Recommender::kMaxK)
     return Error{"k must be between 1 and " + std::to_string(Recommender::kMaxK) + ", got " + std::to_string(k)};
@@ -182,28 +186,8 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
 
   auto allowed = filter_mask(movies_, filter);
   std::vector<float> score(movies_.size(), 0.0f);
-  bool have_vectors = matrix_.dim > 0 && !hits.empty();
-  std::vector<float> centroid;
-  if (have_vectors) {
-    centroid.assign(matrix_.dim, 0.0f);
-    std::size_t used = 0;
-    for (const auto& h : hits) {
-      if (used == kCentroidHits || h.score < kCentroidRelativeCutoff * best) break;
-      if (!has_vector_[h.row]) continue;
-      float w = (h.score / best) * (h.score / best);
-      const float* v = matrix_.row(h.row);
-      for (std::size_t d = 0; d < matrix_.dim; ++d) centroid[d] += w * v[d];
-      ++used;
-    }
-    double norm = 0.0;
-    for (float x : centroid) norm += static_cast<double>(x) * x;
-    if (norm == 0.0) {
-      have_vectors = false;
-    } else {
-      auto inv = static_cast<float>(1.0 / std::sqrt(norm));
-      for (float& x : centroid) x *= inv;
-    }
-  }
+  std::vector<float> centroid = matrix_.dim > 0 ? lexical_centroid(hits) : std::vector<float>{};
+  const bool have_vectors = !centroid.empty();
   std::vector<float> cosine(movies_.size(), 0.0f), fit(movies_.size(), 0.0f);
   for (std::size_t i = 0; i < movies_.size(); ++i) {
     if (have_vectors && has_vector_[i]) cosine[i] = dot(centroid.data(), matrix_.row(i), matrix_.dim);
@@ -241,6 +225,36 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
     out.notices.push_back("the catalog has no embedding vectors; ranking by words only");
   }
   return out;
+}
+
+std::vector<float> Recommender::lexical_centroid(const std::vector<ScoredRow>& hits) const {
+  if (hits.empty() || matrix_.dim == 0) return {};
+  const float best = hits.front().score;
+  std::vector<float> centroid(matrix_.dim, 0.0f);
+  std::size_t used = 0;
+  for (const auto& h : hits) {
+    if (used == kCentroidHits || h.score < kCentroidRelativeCutoff * best) break;
+    if (!has_vector_[h.row]) continue;
+    float w = (h.score / best) * (h.score / best);
+    const float* v = matrix_.row(h.row);
+    for (std::size_t d = 0; d < matrix_.dim; ++d) centroid[d] += w * v[d];
+    ++used;
+  }
+  double norm = 0.0;
+  for (float x : centroid) norm += static_cast<double>(x) * x;
+  if (norm == 0.0) return {};
+  auto inv = static_cast<float>(1.0 / std::sqrt(norm));
+  for (float& x : centroid) x *= inv;
+  return centroid;
+}
+
+Result<std::vector<float>> Recommender::offline_prompt_vector(std::string_view prompt) const {
+  auto clean = validate_prompt(prompt);
+  if (!clean.ok()) return clean.error();
+  if (matrix_.dim == 0) return Error{"the catalog has no embedding vectors to place the prompt among"};
+  auto centroid = lexical_centroid(lexical_->search(understanding_->understand(*clean).lexical_query, kLexicalCandidates));
+  if (centroid.empty()) return Error{"no catalog words match the prompt \"" + *clean + "\"; try other words"};
+  return centroid;
 }
 
 Result<Recommendations> Recommender::recommend_by_vector(std::string_view prompt, const std::vector<float>& query,
@@ -309,6 +323,12 @@ Result<const Movie*> Recommender::find_title(std::string_view title) const {
 const Movie* Recommender::find_id(MovieId id) const {
   auto it = row_of_id_.find(id);
   return it == row_of_id_.end() ? nullptr : &movies_[it->second];
+}
+
+std::optional<std::size_t> Recommender::row_of(MovieId id) const {
+  auto it = row_of_id_.find(id);
+  if (it == row_of_id_.end()) return std::nullopt;
+  return it->second;
 }
 
 const float* Recommender::vector_of(MovieId id) const {

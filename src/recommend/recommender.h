@@ -33,6 +33,10 @@ struct Recommendation {
   // the movie asked about (similar). nullptr when it is itself a clearest match or not applicable.
   std::vector<std::string> matched_terms;
   const Movie* near = nullptr;
+  // For recommendations from liked movies: the liked movie this one is most similar to (nullptr when
+  // none was given) and that cosine similarity, so a UI can say "because you liked …".
+  const Movie* closest_liked = nullptr;
+  float closest_liked_similarity = 0.0f;
 };
 
 // How a ranked list is finished, for every kind of query.
@@ -85,6 +89,11 @@ class Recommender {
   // Near-duplicate pairs found at load time (rows index movies()), best evidence first within a row.
   const std::vector<DuplicatePair>& duplicates() const { return duplicate_pairs_; }
 
+  // The offline stand-in for an embedded prompt: the unit-length, BM25-score-weighted centroid of the
+  // stored vectors of the prompt's best lexical hits (the query vector recommend_offline uses). Fails on
+  // an invalid prompt, a catalog without vectors, or a prompt whose words match no movie with a vector.
+  Result<std::vector<float>> offline_prompt_vector(std::string_view prompt) const;
+
   // Finds a movie by title, ignoring case and accents. On a miss the error suggests close titles.
   Result<const Movie*> find_title(std::string_view title) const;
   const Movie* find_id(MovieId id) const;
@@ -96,6 +105,12 @@ class Recommender {
   std::size_t dimension() const { return matrix_.dim; }
   // The stored (unit-normalized) vector of a movie, or nullptr when it has none for this model.
   const float* vector_of(MovieId id) const;
+  // The snapshot's unit vectors: row r belongs to movies()[r]; rows of movies without a vector are zero.
+  const MatrixView& vectors() const { return matrix_; }
+  bool has_vector(std::size_t row) const { return row < has_vector_.size() && has_vector_[row]; }
+  std::optional<std::size_t> row_of(MovieId id) const;
+  // One byte per row of movies(): 1 when the movie passes the filter.
+  std::vector<std::uint8_t> allowed_rows(const MovieFilter& filter) const;
 
   static constexpr std::size_t kMaxPromptBytes = 4096;
   static constexpr std::size_t kMaxK = 1000;
@@ -107,6 +122,8 @@ class Recommender {
   std::vector<ScoredRow> finish(std::vector<ScoredRow> ranked, std::size_t k, const RankingOptions& ranking) const;
   // How many candidates to rank before finish(), so k survive duplicate removal and MMR has a choice.
   std::size_t candidates_for(std::size_t k, const RankingOptions& ranking) const;
+  // Centroid of the lexical hits' vectors (unit length), or empty when none of them has a vector.
+  std::vector<float> lexical_centroid(const std::vector<ScoredRow>& hits) const;
 
   std::vector<Movie> movies_;
   std::map<MovieId, std::size_t> row_of_id_;
