@@ -240,6 +240,37 @@ Result<std::vector<RawRecord>> read_csv(const std::string& path, const std::stri
   return records;
 }
 
+// Movie databases (TMDB…) hold different films with one title ("Batman" 1966 and 1989). When every
+// record sharing a title has its own source id, each is renamed "Title (year)", or "Title [id]" when the
+// years do not tell them apart, so both are kept; anything else stays a duplicate-title error.
+// Returns record index → new title.
+std::map<std::size_t, std::string> disambiguate_database_titles(const std::vector<RawRecord>& raw) {
+  std::map<std::string, std::vector<std::size_t>> by_title;
+  for (std::size_t i = 0; i < raw.size(); ++i) by_title[fold_for_search(trim(raw[i].title))].push_back(i);
+  std::map<std::size_t, std::string> renamed;
+  for (const auto& [key, indices] : by_title) {
+    if (indices.size() < 2 || key.empty()) continue;
+    std::set<std::string> ids, years;
+    bool all_have_ids = true, all_have_years = true;
+    for (auto i : indices) {
+      std::string id(trim(raw[i].source_id));
+      all_have_ids &= !id.empty();
+      ids.insert(id);
+      auto year = normalize_year(raw[i].year);
+      all_have_years &= year.has_value();
+      if (year) years.insert(std::to_string(*year));
+    }
+    if (!all_have_ids || ids.size() != indices.size()) continue;
+    const bool by_year = all_have_years && years.size() == indices.size();
+    for (auto i : indices) {
+      std::string title(trim(raw[i].title));
+      renamed[i] = by_year ? title + " (" + std::to_string(*normalize_year(raw[i].year)) + ")"
+                           : title + " [" + std::string(trim(raw[i].source_id)) + "]";
+    }
+  }
+  return renamed;
+}
+
 }  // namespace
 
 Result<ParsedCatalog> read_catalog_file(const std::string& path, const ImportOptions& options) {
@@ -266,6 +297,7 @@ Result<ParsedCatalog> read_catalog_file(const std::string& path, const ImportOpt
   ParsedCatalog catalog;
   PosterDirectory posters(options.posters_dir);
   std::map<std::string, std::string> first_location_of_title;
+  auto distinct_titles = disambiguate_database_titles(*raw);
   for (std::size_t i = 0; i < raw->size(); ++i) {
     auto& r = (*raw)[i];
     auto warn = [&](std::string message) { catalog.warnings.push_back({r.location, i + 1, std::move(message)}); };
@@ -273,7 +305,18 @@ Result<ParsedCatalog> read_catalog_file(const std::string& path, const ImportOpt
     m.title = std::string(trim(r.title));
     if (m.title.empty()) return Error{r.location + ": field \"title\" is empty"};
     m.description = std::string(trim(r.description));
-    if (m.description.empty()) return Error{r.location + ": field \"description\" is empty (movie \"" + m.title + "\")"};
+    const bool database_row = !trim(r.source_id).empty();
+    if (m.description.empty()) {
+      // A row of a movie database (it has an id) is kept without a synopsis, so ratings that name its id
+      // still find it; the title stands in for the text that search and embeddings read.
+      if (!database_row) return Error{r.location + ": field \"description\" is empty (movie \"" + m.title + "\")"};
+      warn("empty description; the title stands in for it");
+      m.description = m.title;
+    }
+    if (auto it = distinct_titles.find(i); it != distinct_titles.end()) {
+      warn("title \"" + m.title + "\" is shared with another film of the file; stored as \"" + it->second + "\"");
+      m.title = it->second;
+    }
     auto key = fold_for_search(m.title);
     if (auto [it, inserted] = first_location_of_title.emplace(key, r.location); !inserted)
       return Error{r.location + ": duplicate title \"" + m.title + "\" (first at " + it->second + ")"};
