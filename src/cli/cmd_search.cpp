@@ -6,6 +6,7 @@
 #include "common/text.h"
 #include "recommend/examples.h"
 #include "recommend/json_output.h"
+#include "recommend/personal.h"
 #include "recommend/recommender.h"
 
 namespace cinerec::cli {
@@ -22,6 +23,7 @@ struct SearchArgs {
   RankingOptions ranking;
   std::vector<std::string> liked, disliked;  // titles
   std::string strategy = "average";
+  std::string user;  // a user id of the imported ratings
 };
 
 MovieFilter filter_of(const SearchArgs& args) { return MovieFilter{args.genres, args.year_from, args.year_to}; }
@@ -73,7 +75,23 @@ int run_recommend_examples(const GlobalOptions& global, const SearchArgs& args) 
   return print(recommend_from_examples(*recommender, query, args.k, filter_of(args)), args);
 }
 
+int run_recommend_user(const GlobalOptions& global, const SearchArgs& args) {
+  if (!args.text.empty() || !args.liked.empty() || !args.disliked.empty())
+    return fail(Error{"--user recommends from the user's ratings alone; drop the prompt, --like and --dislike"});
+  auto recommender = load_recommender(global, args);
+  if (!recommender.ok()) return fail(recommender.error());
+  auto ratings = open_rating_store(global.db, OpenMode::ReadOnly);
+  if (!ratings.ok()) return fail(ratings.error());
+  bool stale = false;
+  auto model = load_personal_model(**ratings, *recommender, &stale);
+  if (!model.ok()) return fail(model.error());
+  auto recs = recommend_for_user(*model, *recommender, **ratings, args.user, args.k, filter_of(args));
+  if (recs.ok() && stale) recs->notices.push_back("ratings changed since the model was trained; run cinerec train");
+  return print(recs, args.json);
+}
+
 int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
+  if (!args.user.empty()) return run_recommend_user(global, args);
   if (!args.liked.empty() || !args.disliked.empty()) return run_recommend_examples(global, args);
   auto prompt = validate_prompt(args.text);
   if (!prompt.ok()) return fail(prompt.error());
@@ -116,6 +134,8 @@ void register_search_commands(CLI::App& app, GlobalOptions& global) {
                         "how likes and dislikes combine: average (one query vector) or best-score (each movie "
                         "by its closest example)")
       ->capture_default_str();
+  recommend->add_option("--user", recommend_args->user,
+                        "recommend for this user of the imported ratings (cinerec import-ratings)");
   recommend->callback([&global, recommend_args] {
     global.run = [&global, recommend_args] { return run_recommend(global, *recommend_args); };
   });

@@ -31,5 +31,6 @@ void register_inspect_commands(CLI::App& app, GlobalOptions& global);    // chec
 void register_search_commands(CLI::App& app, GlobalOptions& global);     // similar, recommend
 void register_eval_commands(CLI::App& app, GlobalOptions& global);       // eval
 void register_duplicates_commands(CLI::App& app, GlobalOptions& global); // duplicates
+void register_ratings_commands(CLI::App& app, GlobalOptions& global);    // import-ratings, train, eval-ratings
 
 }  // namespace cinerec::cli

@@ -37,6 +37,24 @@ CREATE TABLE meta (
 );
 INSERT INTO meta(key, value) VALUES ('catalog_version', '0');
 )sql",
+      // 2: rating histories (keyed by the source's user id and the catalog movie) and trained models.
+      R"sql(
+CREATE TABLE ratings (
+  user_id  TEXT NOT NULL,
+  movie_id INTEGER NOT NULL REFERENCES movies(id) ON DELETE CASCADE,
+  rating   REAL NOT NULL CHECK (rating >= 0.5 AND rating <= 5),
+  rated_at INTEGER NOT NULL,
+  PRIMARY KEY (user_id, movie_id)
+);
+CREATE INDEX ratings_by_movie ON ratings(movie_id);
+CREATE TABLE trained_models (
+  name            TEXT PRIMARY KEY,
+  data            BLOB NOT NULL,
+  ratings_version INTEGER NOT NULL,
+  trained_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+INSERT INTO meta(key, value) VALUES ('ratings_version', '0');
+)sql",
   };
   return migrations;
 }

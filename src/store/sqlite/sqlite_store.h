@@ -6,10 +6,14 @@
 #include <memory>
 #include <string>
 
+#include "store/rating_store.h"
 #include "store/store.h"
 
 namespace cinerec {
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, OpenMode mode);
+
+// The rating tables of the same file (sqlite_rating_store.cpp).
+Result<std::unique_ptr<RatingStore>> open_sqlite_rating_store(const std::string& path, OpenMode mode);
 
 }  // namespace cinerec

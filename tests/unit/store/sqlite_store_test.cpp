@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "store/sqlite/sqlite_schema.h"
 #include "store/store.h"
 
 namespace cinerec {
@@ -119,7 +120,7 @@ TEST_F(SqliteStoreTest, SchemaIsVersionedAndWal) {
     return value;
   };
   EXPECT_EQ(scalar("PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(scalar("PRAGMA user_version"), "1");
+  EXPECT_EQ(scalar("PRAGMA user_version"), std::to_string(sqlite_migrations().size()));
   // A database from a newer cinerec is refused rather than misread.
   sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr);
   sqlite3_close(db);

@@ -1,0 +1,102 @@
+#include "recommend/item_neighbours.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace cinerec {
+namespace {
+
+template <class T>
+void put(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);  // the project targets little-endian x86-64
+}
+template <class T>
+void put_array(std::string& out, const std::vector<T>& values) {
+  put<std::uint64_t>(out, values.size());
+  out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
+}
+template <class T>
+bool get(std::string_view& in, T& value) {
+  if (in.size() < sizeof value) return false;
+  std::memcpy(&value, in.data(), sizeof value);
+  in.remove_prefix(sizeof value);
+  return true;
+}
+template <class T>
+bool get_array(std::string_view& in, std::vector<T>& values) {
+  std::uint64_t n = 0;
+  if (!get(in, n) || n > in.size() / sizeof(T)) return false;
+  values.resize(n);
+  std::memcpy(values.data(), in.data(), n * sizeof(T));
+  in.remove_prefix(n * sizeof(T));
+  return true;
+}
+
+}  // namespace
+
+ItemNeighbours ItemNeighbours::from_dense(const float* dense, std::size_t n, std::size_t keep) {
+  std::vector<std::vector<std::pair<std::uint32_t, float>>> lists(n);
+  std::vector<std::pair<std::uint32_t, float>> row;
+  for (std::size_t i = 0; i < n; ++i) {
+    row.clear();
+    for (std::size_t j = 0; j < n; ++j) {
+      float w = dense[i * n + j];
+      if (j != i && w > 0.0f) row.emplace_back(static_cast<std::uint32_t>(j), w);
+    }
+    auto better = [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); };
+    if (row.size() > keep) {
+      std::partial_sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(keep), row.end(), better);
+      row.resize(keep);
+    } else {
+      std::sort(row.begin(), row.end(), better);
+    }
+    lists[i] = row;
+  }
+  return from_lists(std::move(lists));
+}
+
+ItemNeighbours ItemNeighbours::from_lists(std::vector<std::vector<std::pair<std::uint32_t, float>>> lists) {
+  ItemNeighbours out;
+  out.offsets_.push_back(0);
+  for (const auto& list : lists) {
+    for (const auto& [j, w] : list) {
+      out.neighbour_.push_back(j);
+      out.weight_.push_back(w);
+    }
+    out.offsets_.push_back(static_cast<std::uint32_t>(out.neighbour_.size()));
+  }
+  return out;
+}
+
+void ItemNeighbours::accumulate(std::uint32_t item, float w, std::vector<float>& scores) const {
+  if (item + 1 >= offsets_.size()) return;
+  for (std::uint32_t e = offsets_[item]; e < offsets_[item + 1]; ++e) scores[neighbour_[e]] += w * weight_[e];
+}
+
+float ItemNeighbours::weight(std::uint32_t item, std::uint32_t neighbour) const {
+  if (item + 1 >= offsets_.size()) return 0.0f;
+  for (std::uint32_t e = offsets_[item]; e < offsets_[item + 1]; ++e)
+    if (neighbour_[e] == neighbour) return weight_[e];
+  return 0.0f;
+}
+
+void ItemNeighbours::serialize(std::string& out) const {
+  put_array(out, offsets_);
+  put_array(out, neighbour_);
+  put_array(out, weight_);
+}
+
+Result<ItemNeighbours> ItemNeighbours::deserialize(std::string_view& in) {
+  ItemNeighbours out;
+  if (!get_array(in, out.offsets_) || !get_array(in, out.neighbour_) || !get_array(in, out.weight_))
+    return Error{"item neighbours: truncated data"};
+  const std::size_t items = out.offsets_.empty() ? 0 : out.offsets_.size() - 1;
+  if (out.offsets_.empty() || out.offsets_.front() != 0 || out.offsets_.back() != out.neighbour_.size() ||
+      out.neighbour_.size() != out.weight_.size() || !std::is_sorted(out.offsets_.begin(), out.offsets_.end()))
+    return Error{"item neighbours: inconsistent offsets"};
+  for (auto j : out.neighbour_)
+    if (j >= items) return Error{"item neighbours: neighbour " + std::to_string(j) + " out of range"};
+  return out;
+}
+
+}  // namespace cinerec
