@@ -83,6 +83,7 @@ int run_import_ratings(const GlobalOptions& global, const ImportRatingsArgs& arg
 
 struct EvalArgs {
   bool json = false;
+  PersonalModelParams params;  // defaults are the tuned values; options override them for tuning
 };
 
 int run_eval_ratings(const GlobalOptions& global, const EvalArgs& args) {
@@ -97,7 +98,7 @@ int run_eval_ratings(const GlobalOptions& global, const EvalArgs& args) {
   auto split = leave_last_liked_out(data->interactions);
   if (split.held_out.empty()) return fail(Error{"no user has a rating of 4 or more to hold out; nothing to evaluate"});
   auto start = std::chrono::steady_clock::now();
-  auto model = train_personal_model(split.history, *snapshot);
+  auto model = train_personal_model(split.history, *snapshot, args.params);
   if (!model.ok()) return fail(model.error());
   const double train_seconds = seconds_since(start);
   const std::size_t items = snapshot->movies().size();
@@ -148,6 +149,17 @@ void register_ratings_commands(CLI::App& app, GlobalOptions& global) {
                                   "hit@10 and NDCG@10 of popularity, content, item-kNN, EASE and the hybrid on the "
                                   "stored ratings, leave-last-liked-out");
   eval->add_flag("--json", eval_args->json, "print JSON");
+  auto& p = eval_args->params;
+  eval->add_option("--lambda", p.ease_lambda, "EASE L2 regularization")->capture_default_str();
+  eval->add_option("--neighbours", p.neighbours, "weights kept per movie")->capture_default_str();
+  eval->add_option("--recency-boost", p.recency_boost, "extra weight of the latest rating")->capture_default_str();
+  eval->add_option("--recency-half-life", p.recency_half_life, "ratings until the extra weight halves")
+      ->capture_default_str();
+  eval->add_option("--sequence-weight", p.sequence_weight, "what-comes-next score added to the collaborative one")
+      ->capture_default_str();
+  eval->add_option("--sequence-window", p.sequence_window, "ratings ahead counted as 'next'")->capture_default_str();
+  eval->add_option("--content-weight", p.content_weight, "content score added to the collaborative one")
+      ->capture_default_str();
   eval->callback([&global, eval_args] { global.run = [&global, eval_args] { return run_eval_ratings(global, *eval_args); }; });
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <numeric>
 
 extern "C" {
@@ -47,6 +48,34 @@ void scale_to_max(std::vector<float>& v) {
   for (float x : v) top = std::max(top, x);
   if (top > 0.0f)
     for (float& x : v) x /= top;
+}
+
+// Directed co-occurrence in each user's time line: j rated d <= window ratings after i adds 1/d to
+// (i → j); divided by sqrt(n_i n_j) so popular films do not dominate.
+ItemNeighbours sequence_neighbours(const std::vector<Interaction>& interactions, const std::vector<float>& popularity,
+                                   const PersonalModelParams& params) {
+  std::uint32_t users = 0;
+  for (const auto& x : interactions) users = std::max(users, x.user + 1);
+  std::vector<std::vector<const Interaction*>> timeline(users);
+  for (const auto& x : interactions) timeline[x.user].push_back(&x);
+  std::vector<std::map<std::uint32_t, float>> counts(popularity.size());
+  for (auto& line : timeline) {
+    std::stable_sort(line.begin(), line.end(), [](const Interaction* a, const Interaction* b) {
+      return a->timestamp < b->timestamp || (a->timestamp == b->timestamp && a->item < b->item);
+    });
+    for (std::size_t a = 0; a < line.size(); ++a)
+      for (std::size_t d = 1; d <= params.sequence_window && a + d < line.size(); ++d)
+        counts[line[a]->item][line[a + d]->item] += 1.0f / static_cast<float>(d);
+  }
+  std::vector<std::vector<std::pair<std::uint32_t, float>>> lists(popularity.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    for (const auto& [j, c] : counts[i])
+      if (j != i) lists[i].emplace_back(j, c / std::sqrt(popularity[i] * popularity[j]));
+    auto better = [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); };
+    std::sort(lists[i].begin(), lists[i].end(), better);
+    if (lists[i].size() > params.neighbours) lists[i].resize(params.neighbours);
+  }
+  return ItemNeighbours::from_lists(std::move(lists));
 }
 
 }  // namespace
@@ -144,6 +173,7 @@ Result<PersonalModel> PersonalModel::train(const std::vector<Interaction>& inter
       if (row[j] > 0.0f) lists[compact[i]].emplace_back(compact[j], row[j]);
   }
   model.ease_ = ItemNeighbours::from_lists(std::move(lists));
+  model.sequence_ = sequence_neighbours(interactions, model.popularity_, params);
   return model;
 }
 
@@ -185,6 +215,12 @@ std::vector<float> PersonalModel::scores(const std::vector<HistoryItem>& history
       add(content_, true, true, content);
       scale_to_max(content);
       for (std::size_t j = 0; j < items; ++j) out[j] += static_cast<float>(params_.content_weight) * content[j];
+      if (params_.sequence_weight > 0.0) {
+        std::vector<float> sequence(items, 0.0f);
+        add(sequence_, false, true, sequence);
+        scale_to_max(sequence);
+        for (std::size_t j = 0; j < items; ++j) out[j] += static_cast<float>(params_.sequence_weight) * sequence[j];
+      }
       break;
     }
     case Scorer::Popularity: break;
@@ -219,12 +255,15 @@ std::string PersonalModel::serialize() const {
   put(out, params_.recency_half_life);
   put(out, params_.content_weight);
   put(out, params_.liked_threshold);
+  put(out, params_.sequence_weight);
+  put(out, params_.sequence_window);
   put<std::uint64_t>(out, item_ids_.size());
   for (auto id : item_ids_) put(out, id);
   for (float p : popularity_) put(out, p);
   ease_.serialize(out);
   knn_.serialize(out);
   content_.serialize(out);
+  sequence_.serialize(out);
   return out;
 }
 
@@ -236,7 +275,8 @@ Result<PersonalModel> PersonalModel::deserialize(std::string_view in) {
   std::uint64_t items = 0;
   if (!get(in, m.params_.ease_lambda) || !get(in, m.params_.neighbours) || !get(in, m.params_.recency_boost) ||
       !get(in, m.params_.recency_half_life) || !get(in, m.params_.content_weight) ||
-      !get(in, m.params_.liked_threshold) || !get(in, items) || items > in.size() / 12)
+      !get(in, m.params_.liked_threshold) || !get(in, m.params_.sequence_weight) ||
+      !get(in, m.params_.sequence_window) || !get(in, items) || items > in.size() / 12)
     return Error{"personal model: truncated header"};
   m.item_ids_.resize(items);
   m.popularity_.resize(items);
@@ -244,7 +284,7 @@ Result<PersonalModel> PersonalModel::deserialize(std::string_view in) {
     if (!get(in, id)) return Error{"personal model: truncated item ids"};
   for (auto& p : m.popularity_)
     if (!get(in, p)) return Error{"personal model: truncated popularity"};
-  for (auto* part : {&m.ease_, &m.knn_, &m.content_}) {
+  for (auto* part : {&m.ease_, &m.knn_, &m.content_, &m.sequence_}) {
     auto read = ItemNeighbours::deserialize(in);
     if (!read.ok()) return Error{"personal model: " + read.error().message};
     if (read->items() != items) return Error{"personal model: neighbour lists cover the wrong number of items"};

@@ -1,7 +1,7 @@
 // The personal model: what to watch next from a rating history. An item-item collaborative model
 // (EASE, Steck 2019: B = I - P diagMat(1/diag(P)), P = (X'X + lambda I)^-1, diagonal forced to zero)
-// fused with content neighbours (for films few people rated) and recency (the latest ratings weigh
-// most). Item-kNN (cosine of co-occurrence), content-only and popularity are kept as references for
+// fused with content neighbours (for films few people rated), recency (the latest ratings weigh most)
+// and sequence (what people rate right after the films this person rated last). Item-kNN (cosine of co-occurrence), content-only and popularity are kept as references for
 // evaluation. Everything is reduced to sparse per-item neighbour lists, so scoring a user touches
 // |history| x K weights and the persisted model grows linearly with the catalog.
 #pragma once
@@ -41,6 +41,10 @@ struct PersonalModelParams {
   double recency_boost = 2.0;
   double recency_half_life = 8.0;
   double content_weight = 0.10;            // content score (scaled to max 1) added to the CF score (max 1)
+  // Sequence: films people rate shortly after a film (within `sequence_window` ratings, weight 1/gap),
+  // normalized like a cosine; scored from the history with recency weights, scaled to max 1.
+  double sequence_weight = 0.0;
+  std::uint32_t sequence_window = 5;
   float liked_threshold = 3.5f;            // content neighbours are taken from ratings at least this high
 };
 
@@ -74,7 +78,7 @@ class PersonalModel {
   PersonalModelParams params_;
   std::vector<MovieId> item_ids_;
   std::vector<float> popularity_;  // interactions per item
-  ItemNeighbours ease_, knn_, content_;
+  ItemNeighbours ease_, knn_, content_, sequence_;
 };
 
 }  // namespace cinerec
