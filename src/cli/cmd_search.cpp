@@ -87,7 +87,7 @@ int run_recommend_user(const GlobalOptions& global, const SearchArgs& args) {
   if (!model.ok()) return fail(model.error());
   auto recs = recommend_for_user(*model, *recommender, **ratings, args.user, args.k, filter_of(args));
   if (recs.ok() && stale) recs->notices.push_back("ratings changed since the model was trained; run cinerec train");
-  return print(recs, args.json);
+  return print(recs, args);
 }
 
 int run_recommend(const GlobalOptions& global, const SearchArgs& args) {

@@ -38,12 +38,12 @@ struct PersonalModelParams {
   double ease_lambda = 250.0;
   std::uint32_t neighbours = 200;          // kept per item for EASE and item-kNN
   // Recency: the k-th most recent rating (k = 0 for the latest) weighs 1 + boost * 2^(-k / half_life).
-  double recency_boost = 2.0;
-  double recency_half_life = 8.0;
+  double recency_boost = 10.0;
+  double recency_half_life = 2.0;
   double content_weight = 0.10;            // content score (scaled to max 1) added to the CF score (max 1)
   // Sequence: films people rate shortly after a film (within `sequence_window` ratings, weight 1/gap),
   // normalized like a cosine; scored from the history with recency weights, scaled to max 1.
-  double sequence_weight = 0.0;
+  double sequence_weight = 0.5;
   std::uint32_t sequence_window = 5;
   float liked_threshold = 3.5f;            // content neighbours are taken from ratings at least this high
 };
