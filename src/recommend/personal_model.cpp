@@ -238,7 +238,8 @@ std::int64_t PersonalModel::explain(const std::vector<HistoryItem>& history, std
   for (std::size_t h = 0; h < history.size(); ++h) {
     if (history[h].item >= items || (any_liked && history[h].rating < params_.liked_threshold)) continue;
     float value = weights[h] * (ease_.weight(history[h].item, item) +
-                                static_cast<float>(params_.content_weight) * content_.weight(history[h].item, item));
+                                static_cast<float>(params_.content_weight) * content_.weight(history[h].item, item) +
+                                static_cast<float>(params_.sequence_weight) * sequence_.weight(history[h].item, item));
     if (best < 0 || value > best_value) {
       best = history[h].item;
       best_value = value;

@@ -62,8 +62,8 @@ class PersonalModel {
   // whatever the model says: callers exclude them. Unknown items in the history are ignored.
   std::vector<float> scores(const std::vector<HistoryItem>& history, Scorer scorer = Scorer::Hybrid) const;
 
-  // The item of the history (rated at least liked_threshold, or any when none is) that contributes most
-  // to `item`'s score: what a "because you liked …" says. -1 when the history is empty.
+  // The item of the history (rated at least liked_threshold, or any when none is) whose recency-weighted
+  // EASE + content + sequence weights towards `item` are largest: what a "because you liked …" says. -1 when the history is empty.
   std::int64_t explain(const std::vector<HistoryItem>& history, std::uint32_t item) const;
 
   const std::vector<MovieId>& item_ids() const { return item_ids_; }

@@ -107,6 +107,30 @@ TEST(PersonalModel, ContentReachesUnratedItemsAndRecencyFavoursTheLatest) {
   EXPECT_EQ(model->explain({{0, 5.0f, 1}, {2, 5.0f, 100}}, 1), 0);
 }
 
+TEST(PersonalModel, SequenceFavoursWhatPeopleRateNext) {
+  // Everyone rates 0, then 1, then 2 (and 3 unrelated): co-occurrence is symmetric, so EASE cannot tell
+  // 1 from 2 after 0; the time line can (1 comes right after 0, 2 two ratings later).
+  std::vector<Interaction> x;
+  for (std::uint32_t u = 0; u < 6; ++u) {
+    x.push_back({u, 0, 5.0f, 1});
+    x.push_back({u, 1, 5.0f, 2});
+    x.push_back({u, 2, 5.0f, 3});
+    if (u % 2) x.push_back({u, 3, 5.0f, 0});
+  }
+  PersonalModelParams without;
+  without.sequence_weight = 0.0;
+  auto flat = PersonalModel::train(x, {1, 2, 3, 4}, no_content(4), without);
+  ASSERT_TRUE(flat.ok());
+  auto flat_scores = flat->scores({{0, 5.0f, 9}}, Scorer::Hybrid);
+  EXPECT_NEAR(flat_scores[1], flat_scores[2], 1e-6);
+  auto model = PersonalModel::train(x, {1, 2, 3, 4}, no_content(4));
+  ASSERT_TRUE(model.ok());
+  auto scores = model->scores({{0, 5.0f, 9}}, Scorer::Hybrid);
+  // EASE part equal (1 after scaling), sequence 1 vs 1/2 (scaled): 1.5 vs 1.25.
+  EXPECT_NEAR(scores[1], 1.0f + 0.5f * 1.0f, 1e-5);
+  EXPECT_NEAR(scores[2], 1.0f + 0.5f * 0.5f, 1e-5);
+}
+
 TEST(PersonalModel, SerializationRoundTripAndCorruption) {
   auto interactions = generated(30, 12, 3);
   auto model = PersonalModel::train(interactions, std::vector<MovieId>(12, 1), no_content(12));
