@@ -2,9 +2,11 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "catalog/embeddings_file.h"
 #include "catalog/import.h"
+#include "catalog/npy.h"
 #include "catalog/title_index.h"
 #include "cli/commands.h"
 
@@ -17,7 +19,38 @@ struct ImportArgs {
   std::string source;
   std::vector<std::string> columns;  // field=header
   bool quiet = false;
+  std::string vectors;  // .npy whose row i is the vector of record i
+  std::string model = "text-embedding-3-small";
 };
+
+// Stores row i of the .npy as the vector of catalog record i, a block of rows per transaction (constant
+// memory; re-running the import repeats the same writes, so an interrupted import is resumed by
+// running it again).
+Result<std::size_t> import_npy_vectors(Store& store, NpyReader& npy, const ParsedCatalog& catalog, const std::string& model) {
+  auto movies = store.movies();
+  if (!movies.ok()) return movies.error();
+  auto titles = TitleIndex::of(*movies);
+  constexpr std::size_t kBlock = 4096;
+  std::vector<float> block;
+  std::size_t done = 0;
+  for (;;) {
+    auto n = npy.read(kBlock, block);
+    if (!n.ok()) return n.error();
+    if (*n == 0) break;
+    std::vector<VectorWrite> writes(*n);
+    for (std::size_t i = 0; i < *n; ++i) {
+      auto position = titles.find(catalog.records[done + i].title);
+      if (!position.ok()) return position.error();
+      writes[i].movie = (*movies)[*position].id;
+      writes[i].values.assign(block.begin() + static_cast<std::ptrdiff_t>(i * npy.dim()),
+                              block.begin() + static_cast<std::ptrdiff_t>((i + 1) * npy.dim()));
+    }
+    if (auto st = store.put_vectors(model, writes); !st.ok())
+      return Error{"rows " + std::to_string(done + 1) + "-" + std::to_string(done + *n) + ": " + st.error().message};
+    done += *n;
+  }
+  return done;
+}
 
 int run_import(const GlobalOptions& global, const ImportArgs& args) {
   ImportOptions options;
@@ -37,6 +70,15 @@ int run_import(const GlobalOptions& global, const ImportArgs& args) {
   }
   auto catalog = read_catalog_file(args.file, options);
   if (!catalog.ok()) return fail(catalog.error());
+  std::optional<NpyReader> npy;
+  if (!args.vectors.empty()) {
+    auto opened = NpyReader::open(args.vectors);
+    if (!opened.ok()) return fail(opened.error());
+    if (opened->rows() != catalog->records.size())
+      return fail(Error{args.vectors + ": " + std::to_string(opened->rows()) + " vectors for " +
+                        std::to_string(catalog->records.size()) + " movies in " + args.file + "; nothing imported"});
+    npy.emplace(std::move(opened).value());
+  }
   auto store = open_db(global, OpenMode::CreateIfMissing);
   if (!store.ok()) return fail(store.error());
   auto summary = (*store)->upsert_movies(catalog->records);
@@ -46,6 +88,11 @@ int run_import(const GlobalOptions& global, const ImportArgs& args) {
   std::cout << "imported " << args.file << " into " << (*store)->describe() << ": " << catalog->records.size()
             << " movies (" << summary->added << " added, " << summary->updated << " updated, " << summary->unchanged
             << " unchanged), " << catalog->warnings.size() << " warnings\n";
+  if (npy) {
+    auto stored = import_npy_vectors(**store, *npy, *catalog, args.model);
+    if (!stored.ok()) return fail(Error{args.vectors + ": " + stored.error().message});
+    std::cout << "stored " << *stored << " vectors of model " << args.model << " (" << npy->dim() << " dimensions)\n";
+  }
   bool has_embeddings = false;
   for (const auto& e : catalog->embeddings) has_embeddings |= e.has_value();
   if (has_embeddings) std::cout << "the file also holds embedding vectors; load them with: cinerec add-embeddings " << args.file << "\n";
@@ -105,6 +152,8 @@ void register_import_commands(CLI::App& app, GlobalOptions& global) {
   import->add_option("--source", import_args->source, "name of the source, stored with each movie")->default_val("file");
   import->add_option("--column", import_args->columns, "CSV column for a field, e.g. --column title=original_title");
   import->add_flag("--quiet", import_args->quiet, "do not print warnings");
+  import->add_option("--vectors", import_args->vectors, ".npy file whose row i is the vector of record i");
+  import->add_option("--model", import_args->model, "model that made the --vectors")->capture_default_str();
   import->callback([&global, import_args] { global.run = [&global, import_args] { return run_import(global, *import_args); }; });
 
   auto add_args = std::make_shared<AddEmbeddingsArgs>();

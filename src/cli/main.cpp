@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   register_eval_commands(app, global);
   register_duplicates_commands(app, global);
   register_ratings_commands(app, global);
+  register_synth_commands(app, global);
 
   try {
     app.parse(argc, argv);

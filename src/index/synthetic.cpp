@@ -33,7 +33,8 @@ void normalize(float* v, std::size_t n) {
 
 }  // namespace
 
-std::vector<float> synthetic_unit_vectors(const SyntheticSpec& spec, unsigned threads) {
+std::vector<float> synthetic_unit_vectors(const SyntheticSpec& spec, unsigned threads,
+                                          std::vector<std::uint32_t>* cluster_of) {
   const std::size_t clusters = std::max<std::size_t>(1, spec.clusters);
   std::vector<float> centres(clusters * spec.dim);
   for (std::size_t c = 0; c < clusters; ++c) {
@@ -42,11 +43,13 @@ std::vector<float> synthetic_unit_vectors(const SyntheticSpec& spec, unsigned th
     normalize(centres.data() + c * spec.dim, spec.dim);
   }
   std::vector<float> out(spec.rows * spec.dim);
+  if (cluster_of) cluster_of->assign(spec.rows, 0);
   const float noise = spec.spread / std::sqrt(float(std::max<std::size_t>(1, spec.dim)));
   auto fill = [&](std::size_t begin, std::size_t end) {
     for (std::size_t r = begin; r < end; ++r) {
       SplitMix rng{(spec.seed + 0x5851f42d4c957f2dull) ^ ((spec.first_row + r) * 0xd6e8feb86659fd93ull)};
       const std::size_t c = rng.next() % clusters;
+      if (cluster_of) (*cluster_of)[r] = static_cast<std::uint32_t>(c);
       float* v = out.data() + r * spec.dim;
       for (std::size_t d = 0; d < spec.dim; ++d) v[d] = centres[c * spec.dim + d] + noise * rng.normal();
       normalize(v, spec.dim);

@@ -22,6 +22,8 @@ struct SyntheticSpec {
 
 // rows x dim floats, row-major, every row of unit norm. Row i depends only on (seed, dim, clusters, spread, first_row + i), so the result
 // is identical whatever the thread count, and a prefix of a bigger set equals a smaller set.
-std::vector<float> synthetic_unit_vectors(const SyntheticSpec& spec, unsigned threads = 0);
+// When `cluster_of` is non-null it receives each row's cluster number (for synthetic metadata).
+std::vector<float> synthetic_unit_vectors(const SyntheticSpec& spec, unsigned threads = 0,
+                                          std::vector<std::uint32_t>* cluster_of = nullptr);
 
 }  // namespace cinerec
