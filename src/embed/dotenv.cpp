@@ -45,8 +45,10 @@ Result<std::vector<DotenvEntry>> parse_dotenv(std::string_view text, std::string
     const std::string name(line.substr(0, i));
     std::string_view rest = line.substr(i);
     while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+    // The word is not echoed: a line without '=' is most often a key pasted on its own
+    // ("sk-proj-…" is a valid name), and errors must never show credentials.
     if (rest.empty() || rest.front() != '=')
-      return error(line_no, "expected '=' after " + name);
+      return error(line_no, "expected '=' after the name (a line holds NAME=value)");
     rest.remove_prefix(1);
     while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
 

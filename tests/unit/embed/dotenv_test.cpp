@@ -55,7 +55,10 @@ TEST(Dotenv, ErrorsSayFileAndLineButNeverTheValue) {
     std::string expected;
   };
   const std::vector<Case> cases = {
-      {"A=1\nthis line has sk-secret-value\n", "x.env:2: expected '=' after this"},
+      {"A=1\nthis line has sk-secret-value\n", "x.env:2: expected '=' after the name"},
+      // A key pasted alone on a line reads as a name without '=': it must not be echoed either.
+      {"sk-secret-value\n", "x.env:1: expected '=' after the name"},
+      {"export sk-secret-value # my key\n", "x.env:1: expected '=' after the name"},
       {"A=1\n\n=sk-secret-value\n", "x.env:3: expected NAME=value"},
       {"A=1\nB=\"sk-secret-value\n", "x.env:2: unterminated \"-quoted value of B"},
       {"B='sk-secret-value' trailing\n", "x.env:1: unexpected text after the quoted value of B"},
