@@ -103,18 +103,25 @@ Result<SafeTensors> SafeTensors::load_checked(const std::string& path) {
     if (!spec.is_object() || !spec.contains("dtype") || !spec.contains("shape") ||
         !spec.contains("data_offsets"))
       return fail(path, where + " lacks dtype, shape or data_offsets");
-    const std::string dtype = spec["dtype"].get<std::string>();
+    const std::string dtype = spec.at("dtype").get<std::string>();
     std::size_t width;
     if (dtype == "F32") width = 4;
     else if (dtype == "F16" || dtype == "BF16") width = 2;
     else return fail(path, where + " has unsupported dtype " + dtype + " (F32, F16, BF16 are)");
 
     Tensor t;
-    for (const auto& d : spec["shape"]) {
+    // The element count is bounded by the data section as it grows, so a crafted shape can neither
+    // overflow the product nor make n * width wrap around to a plausible byte count.
+    std::uint64_t bounded = 1;
+    for (const auto& d : spec.at("shape")) {
       if (!d.is_number_integer() || d.get<std::int64_t>() < 0) return fail(path, where + " has a bad shape");
+      const auto extent = static_cast<std::uint64_t>(d.get<std::int64_t>());
+      if (extent != 0 && bounded > data_size / width / extent)
+        return fail(path, where + " has a shape larger than the file's data");
+      bounded *= extent;
       t.shape.push_back(d.get<std::int64_t>());
     }
-    const auto& offsets = spec["data_offsets"];
+    const auto& offsets = spec.at("data_offsets");
     if (!offsets.is_array() || offsets.size() != 2) return fail(path, where + " has bad data_offsets");
     const auto begin = offsets[0].get<std::uint64_t>();
     const auto end = offsets[1].get<std::uint64_t>();
@@ -131,7 +138,8 @@ Result<SafeTensors> SafeTensors::load_checked(const std::string& path) {
     // The format is little-endian and so is every machine cinerec targets (x86-64, aarch64).
     t.data.resize(n);
     if (width == 4) {
-      std::memcpy(t.data.data(), raw.data(), raw.size());
+      // An empty tensor (a zero in its shape) has null data pointers; memcpy must not see them.
+      if (!raw.empty()) std::memcpy(t.data.data(), raw.data(), raw.size());
     } else {
       const bool bf16 = dtype == "BF16";
       for (std::uint64_t i = 0; i < n; ++i) {

@@ -11,37 +11,39 @@ using nlohmann::json;
 
 namespace {
 
-// Reads the ids a post-processor puts before and after a single sequence.
+// Reads the ids a post-processor puts before and after a single sequence. Members are read with at(),
+// never the const operator[]: on a missing key or index that is undefined behavior, while at() throws
+// a json::exception that load() reports as a malformed file.
 Status read_post_processor(const json& post, const std::string& where, std::vector<std::int32_t>& prefix,
                            std::vector<std::int32_t>& suffix) {
   if (post.is_null()) return Status::Ok();
   const std::string type = post.value("type", "");
   if (type == "BertProcessing" || type == "RobertaProcessing") {
     // "cls": ["[CLS]", 101], "sep": ["[SEP]", 102]
-    prefix.push_back(post["cls"][1].get<std::int32_t>());
-    suffix.push_back(post["sep"][1].get<std::int32_t>());
+    prefix.push_back(post.at("cls").at(1).get<std::int32_t>());
+    suffix.push_back(post.at("sep").at(1).get<std::int32_t>());
     return Status::Ok();
   }
   if (type == "TemplateProcessing") {
     bool seen_sequence = false;
-    for (const auto& piece : post["single"]) {
+    for (const auto& piece : post.at("single")) {
       if (piece.contains("Sequence")) {
         seen_sequence = true;
         continue;
       }
       if (!piece.contains("SpecialToken"))
         return Error{where + ": unexpected TemplateProcessing piece " + piece.dump()};
-      const std::string name = piece["SpecialToken"]["id"].get<std::string>();
-      const json& specials = post["special_tokens"];
+      const std::string name = piece.at("SpecialToken").at("id").get<std::string>();
+      const json& specials = post.at("special_tokens");
       if (!specials.contains(name))
         return Error{where + ": TemplateProcessing special token '" + name + "' is not defined"};
-      for (const auto& id : specials[name]["ids"])
+      for (const auto& id : specials.at(name).at("ids"))
         (seen_sequence ? suffix : prefix).push_back(id.get<std::int32_t>());
     }
     return Status::Ok();
   }
   if (type == "Sequence") {
-    for (const auto& p : post["processors"]) CINEREC_TRY(read_post_processor(p, where, prefix, suffix));
+    for (const auto& p : post.at("processors")) CINEREC_TRY(read_post_processor(p, where, prefix, suffix));
     return Status::Ok();
   }
   if (type == "ByteLevel") return Status::Ok();  // offsets only

@@ -31,7 +31,7 @@ Status UnigramTokenizer::add_normalizer(const json& n, const std::string& where,
   if (n.is_null()) return Status::Ok();
   const std::string type = n.value("type", "");
   if (type == "Sequence") {
-    for (const auto& step : n["normalizers"]) CINEREC_TRY(add_normalizer(step, where, t));
+    for (const auto& step : n.at("normalizers")) CINEREC_TRY(add_normalizer(step, where, t));
   } else if (type == "Precompiled") {
     const std::string encoded = n.value("precompiled_charsmap", "");
     if (encoded.empty()) return Status::Ok();  // an empty charsmap is the identity
@@ -42,10 +42,10 @@ Status UnigramTokenizer::add_normalizer(const json& n, const std::string& where,
     t.charsmap_ = std::make_shared<PrecompiledCharsmap>(std::move(*map));
     t.normalizers_.push_back({NormalizerStep::Charsmap, {}, {}});
   } else if (type == "Replace") {
-    const json& pattern = n["pattern"];
+    const json& pattern = n.at("pattern");
     const std::string content = n.value("content", "");
     if (pattern.contains("String")) {
-      t.normalizers_.push_back({NormalizerStep::ReplaceString, pattern["String"].get<std::string>(), content});
+      t.normalizers_.push_back({NormalizerStep::ReplaceString, pattern.at("String").get<std::string>(), content});
     } else if (pattern.value("Regex", "") == " {2,}" && content == " ") {
       t.normalizers_.push_back({NormalizerStep::CollapseSpaces, {}, {}});
     } else {
@@ -66,17 +66,17 @@ Status UnigramTokenizer::add_pre_tokenizer(const json& p, const std::string& whe
   if (p.is_null()) return Status::Ok();
   const std::string type = p.value("type", "");
   if (type == "Sequence") {
-    for (const auto& step : p["pretokenizers"]) CINEREC_TRY(add_pre_tokenizer(step, where, t));
+    for (const auto& step : p.at("pretokenizers")) CINEREC_TRY(add_pre_tokenizer(step, where, t));
   } else if (type == "WhitespaceSplit") {
     t.whitespace_split_ = true;
   } else if (type == "Metaspace") {
     t.metaspace_ = true;
     if (p.contains("replacement")) {
-      const json& r = p["replacement"];
+      const json& r = p.at("replacement");
       t.replacement_ = r.is_string() ? r.get<std::string>() : std::string("\xE2\x96\x81");
     }
     if (p.contains("prepend_scheme")) {
-      const std::string scheme = p["prepend_scheme"].get<std::string>();
+      const std::string scheme = p.at("prepend_scheme").get<std::string>();
       t.prepend_ = scheme == "always" ? Prepend::Always : scheme == "first" ? Prepend::First : Prepend::Never;
     } else {
       t.prepend_ = p.value("add_prefix_space", true) ? Prepend::Always : Prepend::Never;
@@ -94,7 +94,7 @@ Result<UnigramTokenizer> UnigramTokenizer::from_json(const json& tok, const std:
   CINEREC_TRY(add_normalizer(tok.contains("normalizer") ? tok["normalizer"] : json(), where, t));
   CINEREC_TRY(add_pre_tokenizer(tok.contains("pre_tokenizer") ? tok["pre_tokenizer"] : json(), where, t));
 
-  const json& model = tok["model"];
+  const json& model = tok.at("model");
   if (!model.contains("vocab") || !model["vocab"].is_array())
     return Error{where + ": Unigram model has no vocab array"};
   double min_score = std::numeric_limits<double>::max();

@@ -15,7 +15,7 @@ Status check_pre_tokenizer(const json& pre, const std::string& where) {
   const std::string type = pre.value("type", "");
   if (type == "BertPreTokenizer") return Status::Ok();
   if (type == "Sequence") {
-    for (const auto& p : pre["pretokenizers"]) CINEREC_TRY(check_pre_tokenizer(p, where));
+    for (const auto& p : pre.at("pretokenizers")) CINEREC_TRY(check_pre_tokenizer(p, where));
     return Status::Ok();
   }
   return Error{where + ": unsupported pre_tokenizer '" + type + "' for WordPiece (BertPreTokenizer is)"};
@@ -42,7 +42,7 @@ Result<WordPieceTokenizer> WordPieceTokenizer::from_json(const json& tok, const 
   }
   CINEREC_TRY(check_pre_tokenizer(tok.contains("pre_tokenizer") ? tok["pre_tokenizer"] : json(), where));
 
-  const json& model = tok["model"];
+  const json& model = tok.at("model");
   t.continuing_prefix_ = model.value("continuing_subword_prefix", "##");
   t.max_input_chars_per_word_ = model.value("max_input_chars_per_word", 100);
   if (!model.contains("vocab") || !model["vocab"].is_object())
