@@ -3,9 +3,10 @@ BUILD_DIR ?= build
 CINEREC_SEED_DIR ?= $(abspath ../shared/seed-data)
 CINEREC_DB ?= cinerec.db
 JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 30
 export CINEREC_SEED_DIR
 
-.PHONY: deps build test demo seed clean
+.PHONY: deps build test test-sanitize fuzz demo seed clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -20,8 +21,16 @@ seed: deps
 test: build seed
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
+# The whole ctest suite again on an ASan + UBSan build (build-asan); any sanitizer report fails it.
+test-sanitize: deps seed
+	@JOBS=$(JOBS) bash scripts/test-sanitize.sh
+
+# Every libFuzzer target of tests/fuzz for FUZZ_SECONDS each (clang, build-fuzz).
+fuzz: deps
+	@JOBS=$(JOBS) bash scripts/fuzz.sh $(FUZZ_SECONDS)
+
 demo: build seed
 	@bash scripts/demo.sh "$(BUILD_DIR)/cinerec" "$(CINEREC_DB)" "$(CINEREC_SEED_DIR)"
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-fuzz

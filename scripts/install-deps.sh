@@ -13,6 +13,8 @@ PACKAGES=(
   dict-freedict-eng-spa
   # tests and references
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-numpy
+  # fuzzing (libFuzzer ships in clang's runtime package)
+  clang libclang-rt-14-dev
   # benchmark references (bench/run.sh): numpy on OpenBLAS, FAISS IndexFlatIP
   libopenblas0-pthread python3-faiss
   # local encoder: the PyTorch / SentencePiece references of its parity tests and benchmark
