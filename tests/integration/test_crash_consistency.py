@@ -3,8 +3,9 @@ moments, many times, on a generated catalog of a few thousand movies. After ever
 passes PRAGMA integrity_check and holds either the old or the new state of the file (each command
 writes a whole file in one transaction: never half of it), and a rerun completes.
 
-Kill times are drawn from the duration of an uninterrupted run measured first, half of them from
-the moment the database file is opened on, so most land in the write phase. The RNG seed is printed
+Kill times are drawn from the duration of an uninterrupted run measured first (half of them from
+the moment the database file is opened on); every third kill instead comes 0-20 ms after the WAL
+starts growing, i.e. while the commit writes pages, where a torn write would show. The RNG seed is printed
 (CINEREC_CRASH_SEED reproduces a run); CINEREC_CRASH_KILLS sets the number of kills per command."""
 import json
 import os
@@ -132,6 +133,30 @@ class CrashConsistency(CinerecTestCase):
             proc.wait()
             return True, wal_at_kill > wal_before
 
+    def kill_on_write(self, args, db, extra):
+        """Starts args and SIGKILLs it `extra` seconds after its WAL starts growing: the commit (or a
+        cache spill) is in progress, the window where a torn write would show. Returns (killed, wrote)."""
+        wal = db.with_name(db.name + "-wal")
+        wal_before = wal.stat().st_size if wal.exists() else 0
+        mtime_before = wal.stat().st_mtime_ns if wal.exists() else 0
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env())
+        deadline = time.monotonic() + 600
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                st = wal.stat()
+                if st.st_size > wal_before or (st.st_size and st.st_mtime_ns != mtime_before):
+                    time.sleep(extra)
+                    if proc.poll() is not None:
+                        break
+                    proc.send_signal(signal.SIGKILL)
+                    proc.wait()
+                    return True, True
+            except FileNotFoundError:
+                pass
+            time.sleep(0.0002)
+        proc.wait()
+        return False, False
+
     def crash_loop(self, db, kind, targets, state, total, opened):
         """Alternates between the two targets, killing each attempt; checks every intermediate state."""
         current = state(db)
@@ -140,7 +165,11 @@ class CrashConsistency(CinerecTestCase):
             target = targets[i % 2] if current != targets[i % 2] else targets[(i + 1) % 2]
             low = opened if i % 2 else 0.0
             delay = self.rng.uniform(low, total * 1.05)
-            was_killed, wrote = self.kill_at(self.command(db, kind, target), db, delay)
+            if i % 3 == 2:
+                delay = self.rng.uniform(0, 0.02)
+                was_killed, wrote = self.kill_on_write(self.command(db, kind, target), db, delay)
+            else:
+                was_killed, wrote = self.kill_at(self.command(db, kind, target), db, delay)
             killed += was_killed
             with_frames += wrote
             finished += not was_killed
