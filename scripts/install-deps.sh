@@ -21,7 +21,15 @@ PACKAGES=(
   python3-torch python3-sentencepiece
   # PostgreSQL server for the store tests
   postgresql-15
+  # browser tests of the web UI (tests/browser): Debian's chromium, driven by playwright-core from npm
+  chromium
 )
+
+# Node.js and npm run the browser tests. Machines may already have them from another source (e.g. a
+# NodeSource nodejs that bundles npm, where Debian's npm package would conflict): install Debian's only
+# when the command is missing.
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs)
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

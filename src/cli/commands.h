@@ -33,5 +33,6 @@ void register_eval_commands(CLI::App& app, GlobalOptions& global);       // eval
 void register_duplicates_commands(CLI::App& app, GlobalOptions& global); // duplicates
 void register_ratings_commands(CLI::App& app, GlobalOptions& global);    // import-ratings, train, eval-ratings
 void register_synth_commands(CLI::App& app, GlobalOptions& global);      // synth
+void register_serve_command(CLI::App& app, GlobalOptions& global);       // serve
 
 }  // namespace cinerec::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   register_duplicates_commands(app, global);
   register_ratings_commands(app, global);
   register_synth_commands(app, global);
+  register_serve_command(app, global);
 
   try {
     app.parse(argc, argv);

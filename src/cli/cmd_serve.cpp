@@ -1,0 +1,87 @@
+// cinerec serve: the web site and JSON API (src/server) over the catalog database.
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "embed/config_source.h"
+#include "recommend/recommender.h"
+#include "server/http_server.h"
+#include "server/poster_files.h"
+#include "server/providers.h"
+#include "server/web_app.h"
+
+namespace cinerec::cli {
+namespace {
+
+struct ServeArgs {
+  ServeOptions server;
+  std::string posters_dir;
+  std::string model;
+  int timeout_seconds = 10;
+};
+
+int run_serve(const GlobalOptions& global, ServeArgs& args) {
+  args.server.read_timeout_seconds = args.server.write_timeout_seconds = args.timeout_seconds;
+  auto store = open_db(global, OpenMode::ReadOnly);
+  if (!store.ok()) return fail(store.error());
+  auto recommender = Recommender::load(**store, RecommenderOptions{args.model});
+  if (!recommender.ok()) return fail(recommender.error());
+
+  std::filesystem::path posters_dir = args.posters_dir;
+  if (posters_dir.empty())
+    if (const char* env = std::getenv("CINEREC_POSTERS_DIR"); env && *env) posters_dir = env;
+  if (posters_dir.empty()) posters_dir = PosterFiles::guess_dir(recommender->movies());
+  PosterFiles posters(posters_dir);
+  if (posters.dir().empty())
+    std::cerr << "cinerec: no posters directory" << (posters_dir.empty() ? "" : " at " + posters_dir.string())
+              << "; every movie shows the placeholder (set --posters-dir)\n";
+
+  auto env = process_environment();
+  auto config = ConfigSource::load(env, ConfigSource::default_files(env));
+  if (!config.ok()) return fail(config.error());
+  // A web visitor waits for the answer: fail over to an error page sooner than the CLI would.
+  HttpOptions http;
+  http.timeout = std::chrono::seconds(20);
+  http.retry.max_attempts = 2;
+  auto providers = std::make_unique<ProviderSet>(std::move(config).value(), http);
+
+  std::size_t movies = recommender->movies().size();
+  WebApp app(std::move(recommender).value(), std::move(providers), std::move(posters));
+  args.server.on_listening = [movies](const std::string& host, int port) {
+    std::cout << "cinerec: serving " << movies << " movies at http://" << host << ":" << port
+              << "/  (Ctrl-C to stop)" << std::endl;
+  };
+  auto status = serve(app, args.server);
+  if (!status.ok()) return fail(status.error());
+  std::cerr << "cinerec: stopped\n";
+  return 0;
+}
+
+}  // namespace
+
+void register_serve_command(CLI::App& app, GlobalOptions& global) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* serve = app.add_subcommand("serve", "serve the web site and the JSON API (/api/openapi.json)");
+  serve->add_option("--host", args->server.host, "address to listen on")->capture_default_str();
+  serve->add_option("--port", args->server.port, "port to listen on (0: any free port)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--threads", args->server.threads, "worker threads (0: 4 per core, at least 8)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1024));
+  serve->add_option("--posters-dir", args->posters_dir,
+                    "directory of poster images; nothing outside it is served (env CINEREC_POSTERS_DIR; "
+                    "default: where the imported posters are)");
+  serve->add_option("--model", args->model, "use this model's vectors (default: the model with the most vectors)");
+  serve->add_option("--max-body", args->server.max_body_bytes, "largest request body in bytes (larger: 413)")
+      ->capture_default_str()
+      ->check(CLI::Range(1024, 16 << 20));
+  serve->add_option("--timeout", args->timeout_seconds, "read and write timeout per request, in seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600));
+  serve->add_flag("--no-access-log", [args](std::int64_t) { args->server.access_log = false; },
+                  "do not log requests on stderr");
+  serve->callback([&global, args] { global.run = [&global, args] { return run_serve(global, *args); }; });
+}
+
+}  // namespace cinerec::cli

@@ -1,0 +1,286 @@
+#include "server/api.h"
+
+#include <charconv>
+#include <optional>
+#include <variant>
+
+#include "common/text.h"
+#include "recommend/json_output.h"
+
+namespace cinerec {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+// A parameter read from the query string or a JSON body, before validation.
+struct RawValue {
+  std::string text;            // from a query string
+  const nlohmann::json* node;  // from a JSON body; nullptr for query strings
+};
+
+std::optional<ApiError> parse_long(const std::string& name, const RawValue& raw, long lo, long hi, long& out) {
+  if (raw.node) {
+    if (!raw.node->is_number_integer())
+      return ApiError{400, "bad_request", "\"" + name + "\" must be an integer"};
+    auto v = raw.node->get<long long>();
+    if (v < lo || v > hi)
+      return ApiError{422, "out_of_range",
+                      name + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " +
+                          std::to_string(v)};
+    out = static_cast<long>(v);
+    return std::nullopt;
+  }
+  auto text = trim(raw.text);
+  long long v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || end != text.data() + text.size() || ec == std::errc::invalid_argument)
+    return ApiError{400, "bad_request", name + " must be an integer, got \"" + std::string(raw.text.substr(0, 40)) + "\""};
+  if (ec == std::errc::result_out_of_range || v < lo || v > hi)
+    return ApiError{422, "out_of_range",
+                    name + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) + ", got " +
+                        std::string(raw.text.substr(0, 40))};
+  out = static_cast<long>(v);
+  return std::nullopt;
+}
+
+std::optional<ApiError> query_long(const WebRequest& req, const std::string& name, long lo, long hi, long& out) {
+  auto v = req.param(name);
+  if (!v || v->empty()) return std::nullopt;  // keeps the default in out
+  return parse_long(name, RawValue{*v, nullptr}, lo, hi, out);
+}
+
+// Genre and year filters, checked against the catalog.
+std::optional<ApiError> make_filter(const ApiContext& ctx, const std::vector<std::string>& genres,
+                                    std::optional<long> year_from, std::optional<long> year_to, MovieFilter& out) {
+  for (const auto& g : genres) {
+    if (trim(g).empty()) continue;
+    auto canonical = ctx.catalog->canonical_genre(std::string(trim(g)));
+    if (canonical.empty()) {
+      std::string known;
+      for (const auto& k : ctx.catalog->genres()) known += (known.empty() ? "" : ", ") + k;
+      return ApiError{422, "unknown_genre", "unknown genre \"" + g.substr(0, 60) + "\"; known: " + known};
+    }
+    out.genres.push_back(canonical);
+  }
+  if (year_from && year_to && *year_from > *year_to)
+    return ApiError{422, "invalid_year_range",
+                    "year_from (" + std::to_string(*year_from) + ") is after year_to (" + std::to_string(*year_to) + ")"};
+  if (year_from) out.year_from = static_cast<int>(*year_from);
+  if (year_to) out.year_to = static_cast<int>(*year_to);
+  return std::nullopt;
+}
+
+std::optional<ApiError> query_filter(const ApiContext& ctx, const WebRequest& req, MovieFilter& out) {
+  std::optional<long> from, to;
+  long v = 0;
+  if (auto p = req.param("year_from"); p && !p->empty()) {
+    if (auto e = parse_long("year_from", {*p, nullptr}, ApiLimits::kMinYear, ApiLimits::kMaxYear, v)) return e;
+    from = v;
+  }
+  if (auto p = req.param("year_to"); p && !p->empty()) {
+    if (auto e = parse_long("year_to", {*p, nullptr}, ApiLimits::kMinYear, ApiLimits::kMaxYear, v)) return e;
+    to = v;
+  }
+  return make_filter(ctx, req.params("genre"), from, to, out);
+}
+
+json movie_item(const Movie& m, bool with_description) {
+  json j = movie_json(m);
+  j["poster"] = poster_url(m);
+  if (with_description) j["description"] = m.description;
+  return j;
+}
+
+// The CLI's recommendation shape, with API poster URLs and descriptions for the cards.
+json recommendations_item(const Recommendations& recs) {
+  json j = recommendations_json(recs);
+  auto& results = j["results"];
+  for (std::size_t i = 0; i < recs.results.size() && i < results.size(); ++i) {
+    results[i]["poster"] = poster_url(*recs.results[i].movie);
+    results[i]["description"] = recs.results[i].movie->description;
+  }
+  return j;
+}
+
+// Looks up /api/movies/{id}; the id part is whatever the route captured.
+std::variant<const Movie*, ApiError> movie_of(const ApiContext& ctx, const std::string& id) {
+  long long v = 0;
+  auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), v);
+  if (id.empty() || end != id.data() + id.size() || ec != std::errc())
+    return ApiError{400, "bad_request", "movie id must be an integer, got \"" + id.substr(0, 40) + "\""};
+  const Movie* m = ctx.recommender->find_id(static_cast<MovieId>(v));
+  if (!m) return ApiError{404, "not_found", "no movie with id " + std::to_string(v)};
+  return m;
+}
+
+struct RecommendParams {
+  std::string prompt;
+  bool has_prompt = false;
+  long k = ApiLimits::kDefaultK;
+  MovieFilter filter;
+  std::string provider = "offline";
+};
+
+std::optional<ApiError> params_from_query(const ApiContext& ctx, const WebRequest& req, RecommendParams& p) {
+  if (auto prompt = req.param("prompt")) p.prompt = *prompt, p.has_prompt = true;
+  if (auto e = query_long(req, "k", 1, ApiLimits::kMaxK, p.k)) return e;
+  if (auto e = query_filter(ctx, req, p.filter)) return e;
+  if (auto provider = req.param("provider"); provider && !provider->empty()) p.provider = *provider;
+  return std::nullopt;
+}
+
+std::optional<ApiError> params_from_json(const ApiContext& ctx, const WebRequest& req, RecommendParams& p) {
+  auto type = fold_for_search(req.content_type);
+  if (type.rfind("application/json", 0) != 0)
+    return ApiError{415, "unsupported_media_type", "POST /api/recommend takes a JSON body (Content-Type: application/json)"};
+  auto body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded()) return ApiError{400, "bad_request", "the body is not valid JSON"};
+  if (!body.is_object()) return ApiError{400, "bad_request", "the body must be a JSON object"};
+  static const std::vector<std::string> known{"prompt", "k", "genre", "genres", "year_from", "year_to", "provider"};
+  for (const auto& [key, _] : body.items())
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      return ApiError{400, "bad_request", "unknown field \"" + key.substr(0, 40) + "\""};
+  if (body.contains("prompt")) {
+    if (!body["prompt"].is_string()) return ApiError{400, "bad_request", "\"prompt\" must be a string"};
+    p.prompt = body["prompt"].get<std::string>();
+    p.has_prompt = true;
+  }
+  if (body.contains("k") && !body["k"].is_null())
+    if (auto e = parse_long("k", {"", &body["k"]}, 1, ApiLimits::kMaxK, p.k)) return e;
+  std::vector<std::string> genres;
+  for (const char* key : {"genre", "genres"}) {
+    if (!body.contains(key) || body[key].is_null()) continue;
+    const auto& g = body[key];
+    if (g.is_string()) {
+      genres.push_back(g.get<std::string>());
+    } else if (g.is_array()) {
+      for (const auto& item : g) {
+        if (!item.is_string()) return ApiError{400, "bad_request", "\"" + std::string(key) + "\" must hold strings"};
+        genres.push_back(item.get<std::string>());
+      }
+    } else {
+      return ApiError{400, "bad_request", "\"" + std::string(key) + "\" must be a string or an array of strings"};
+    }
+  }
+  std::optional<long> from, to;
+  long v = 0;
+  for (const char* key : {"year_from", "year_to"}) {
+    if (!body.contains(key) || body[key].is_null()) continue;
+    if (auto e = parse_long(key, {"", &body[key]}, ApiLimits::kMinYear, ApiLimits::kMaxYear, v)) return e;
+    (std::string(key) == "year_from" ? from : to) = v;
+  }
+  if (auto e = make_filter(ctx, genres, from, to, p.filter)) return e;
+  if (body.contains("provider") && !body["provider"].is_null()) {
+    if (!body["provider"].is_string()) return ApiError{400, "bad_request", "\"provider\" must be a string"};
+    auto provider = body["provider"].get<std::string>();
+    if (!provider.empty()) p.provider = provider;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string poster_url(const Movie& movie) { return "/posters/" + std::to_string(movie.id); }
+
+WebResponse api_health(const ApiContext& ctx) {
+  json j;
+  j["status"] = "ok";
+  j["movies"] = ctx.recommender->movies().size();
+  std::size_t with_vectors = 0;
+  for (const auto& m : ctx.recommender->movies())
+    if (ctx.recommender->vector_of(m.id)) ++with_vectors;
+  j["model"] = ctx.recommender->model().empty() ? json(nullptr) : json(ctx.recommender->model());
+  j["vectors"] = with_vectors;
+  auto providers = json::array();
+  for (const auto& p : ctx.providers->list()) providers.push_back({{"name", p.name}, {"configured", p.configured}});
+  j["providers"] = std::move(providers);
+  j["genres"] = ctx.catalog->genres();
+  return json_response(200, j);
+}
+
+WebResponse api_movies(const ApiContext& ctx, const WebRequest& req) {
+  CatalogQuery q;
+  q.text = req.param("q").value_or("");
+  if (q.text.size() > ApiLimits::kMaxQueryBytes)
+    return ApiError{422, "out_of_range", "q is " + std::to_string(q.text.size()) + " bytes; the limit is " +
+                                             std::to_string(ApiLimits::kMaxQueryBytes)}.response();
+  if (!is_valid_utf8(q.text)) return ApiError{400, "bad_request", "q is not valid UTF-8"}.response();
+  long page = 1, per_page = ApiLimits::kDefaultPerPage;
+  if (auto e = query_long(req, "page", 1, ApiLimits::kMaxPage, page)) return e->response();
+  if (auto e = query_long(req, "per_page", 1, ApiLimits::kMaxPerPage, per_page)) return e->response();
+  if (auto e = query_filter(ctx, req, q.filter)) return e->response();
+  q.page = static_cast<std::size_t>(page);
+  q.per_page = static_cast<std::size_t>(per_page);
+  auto result = ctx.catalog->query(q);
+  json j;
+  j["query"] = q.text;
+  j["page"] = page;
+  j["per_page"] = per_page;
+  j["total"] = result.total;
+  j["pages"] = result.pages;
+  auto items = json::array();
+  for (const Movie* m : result.movies) items.push_back(movie_item(*m, true));
+  j["results"] = std::move(items);
+  return json_response(200, j);
+}
+
+WebResponse api_movie(const ApiContext& ctx, const std::string& id) {
+  auto found = movie_of(ctx, id);
+  if (auto* e = std::get_if<ApiError>(&found)) return e->response();
+  return json_response(200, movie_item(*std::get<const Movie*>(found), true));
+}
+
+WebResponse api_similar(const ApiContext& ctx, const std::string& id, const WebRequest& req) {
+  auto found = movie_of(ctx, id);
+  if (auto* e = std::get_if<ApiError>(&found)) return e->response();
+  long k = ApiLimits::kDefaultSimilarK;
+  if (auto e = query_long(req, "k", 1, ApiLimits::kMaxK, k)) return e->response();
+  auto recs = ctx.recommender->similar(std::get<const Movie*>(found)->id, static_cast<std::size_t>(k));
+  if (!recs.ok()) return ApiError{422, "no_vectors", recs.error().message}.response();
+  return json_response(200, recommendations_item(*recs));
+}
+
+WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req) {
+  RecommendParams p;
+  auto error = req.method == "POST" ? params_from_json(ctx, req, p) : params_from_query(ctx, req, p);
+  if (error) return error->response();
+  if (!p.has_prompt) return ApiError{400, "missing_parameter", "prompt is required"}.response();
+  auto prompt = validate_prompt(p.prompt);
+  if (!prompt.ok()) return ApiError{422, "invalid_prompt", prompt.error().message}.response();
+  if (!ctx.providers->known(p.provider)) {
+    std::string known;
+    for (const auto& info : ctx.providers->list()) known += (known.empty() ? "" : ", ") + info.name;
+    return ApiError{422, "unknown_provider", "unknown provider \"" + p.provider.substr(0, 40) + "\"; known: " + known}
+        .response();
+  }
+  auto k = static_cast<std::size_t>(p.k);
+  if (p.provider == "offline") {
+    auto recs = ctx.recommender->recommend_offline(*prompt, k, p.filter);
+    if (!recs.ok()) return ApiError{422, "invalid_prompt", recs.error().message}.response();
+    return json_response(200, recommendations_item(*recs));
+  }
+  auto embedded = ctx.providers->embed_query(p.provider, *prompt);
+  if (auto* e = std::get_if<ApiError>(&embedded)) return e->response();
+  const auto& q = std::get<QueryEmbedding>(embedded);
+  auto recs = ctx.recommender->recommend_by_vector(*prompt, q.vector, q.provider, q.model, k, p.filter);
+  if (!recs.ok()) return ApiError{422, "provider_model_mismatch", recs.error().message}.response();
+  return json_response(200, recommendations_item(*recs));
+}
+
+WebResponse api_stats(const ApiContext& ctx) {
+  const auto& s = ctx.catalog->stats();
+  json j;
+  j["total"] = s.total;
+  j["without_year"] = s.without_year;
+  auto years = json::array(), decades = json::array(), genres = json::array();
+  for (const auto& [y, n] : s.per_year) years.push_back({{"year", y}, {"count", n}});
+  for (const auto& [d, n] : s.per_decade) decades.push_back({{"decade", d}, {"count", n}});
+  for (const auto& [g, n] : s.per_genre) genres.push_back({{"genre", g}, {"count", n}});
+  j["per_year"] = std::move(years);
+  j["per_decade"] = std::move(decades);
+  j["per_genre"] = std::move(genres);
+  return json_response(200, j);
+}
+
+}  // namespace cinerec

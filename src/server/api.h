@@ -1,0 +1,50 @@
+// The JSON API under /api (documented by web/openapi.json, served at /api/openapi.json).
+//
+// Status codes: 400 a parameter or body that cannot be parsed (not an integer, malformed JSON, wrong
+// JSON type), 404 no such movie, 413 body over the limit (the HTTP layer), 415 a POST body that is not
+// JSON, 422 a well-formed value that cannot be used (k or a year out of range, unknown genre or
+// provider, blank prompt, a provider whose model has no vectors in the catalog), 503 an embedding
+// provider that is not configured or did not answer. Every error body is
+// {"error": {"code", "message"}} with a stable code and a one-line message.
+#pragma once
+
+#include <memory>
+
+#include "recommend/recommender.h"
+#include "server/catalog_view.h"
+#include "server/providers.h"
+#include "server/web_types.h"
+
+namespace cinerec {
+
+// What the API handlers read. The recommender and view are immutable; providers is thread-safe.
+struct ApiContext {
+  const Recommender* recommender = nullptr;
+  const CatalogView* catalog = nullptr;
+  ProviderSet* providers = nullptr;
+};
+
+// Limits, part of the API contract (the OpenAPI document states the same numbers).
+struct ApiLimits {
+  static constexpr long kMaxK = 50;
+  static constexpr long kDefaultK = 5;
+  static constexpr long kDefaultSimilarK = 6;
+  static constexpr long kMaxPerPage = 100;
+  static constexpr long kDefaultPerPage = 12;
+  static constexpr long kMaxPage = 100000;
+  static constexpr long kMinYear = 1800;
+  static constexpr long kMaxYear = 2100;
+  static constexpr std::size_t kMaxQueryBytes = 200;
+};
+
+WebResponse api_health(const ApiContext& ctx);
+WebResponse api_movies(const ApiContext& ctx, const WebRequest& req);
+WebResponse api_movie(const ApiContext& ctx, const std::string& id);
+WebResponse api_similar(const ApiContext& ctx, const std::string& id, const WebRequest& req);
+WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req);  // GET (query) or POST (JSON)
+WebResponse api_stats(const ApiContext& ctx);
+
+// The URL path the API gives as a movie's "poster" (the stored file path never leaves the server).
+std::string poster_url(const Movie& movie);
+
+}  // namespace cinerec

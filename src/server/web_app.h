@@ -1,0 +1,47 @@
+// The whole site as one function from request to response: the JSON API (api.h), the front end's
+// pages and assets (embedded, static_assets.h), posters (poster_files.h) and the statistics charts
+// (svg_chart.h). Independent of the HTTP library, so it is tested without sockets too.
+//
+// Routes: /api/... (see api.h), /posters/{id}, /charts/{year|decade|genre}.svg?lang=es|en,
+// /static/{asset}, and the pages /, /recomendaciones, /estadisticas, /peliculas/{id} (one HTML
+// shell; the front end renders each page from the API). A known path with another method gets 405
+// with Allow; unknown paths get 404. Every response carries security headers (nosniff, no referrer,
+// no framing, a same-origin Content-Security-Policy).
+#pragma once
+
+#include <memory>
+
+#include "recommend/recommender.h"
+#include "server/api.h"
+#include "server/catalog_view.h"
+#include "server/poster_files.h"
+#include "server/providers.h"
+#include "server/web_types.h"
+
+namespace cinerec {
+
+class WebApp {
+ public:
+  WebApp(Recommender recommender, std::unique_ptr<ProviderSet> providers, PosterFiles posters);
+  WebApp(const WebApp&) = delete;
+  WebApp& operator=(const WebApp&) = delete;
+
+  // Thread-safe: may be called from any number of worker threads at once.
+  WebResponse handle(const WebRequest& request) const;
+
+  const Recommender& recommender() const { return recommender_; }
+  const PosterFiles& posters() const { return posters_; }
+
+ private:
+  WebResponse route(const WebRequest& request) const;
+  WebResponse poster(const std::string& id, const WebRequest& request) const;
+  WebResponse chart(const std::string& name, const WebRequest& request) const;
+
+  Recommender recommender_;
+  CatalogView catalog_;  // points into recommender_.movies()
+  std::unique_ptr<ProviderSet> providers_;
+  PosterFiles posters_;
+  ApiContext api_;
+};
+
+}  // namespace cinerec
