@@ -8,26 +8,14 @@
 
 namespace cinerec {
 
-bool movie_passes(const Movie& movie, const MovieFilter& filter) {
-  if (filter.year_from && (!movie.year || *movie.year < *filter.year_from)) return false;
-  if (filter.year_to && (!movie.year || *movie.year > *filter.year_to)) return false;
-  if (filter.genres.empty()) return true;
-  for (const auto& wanted : filter.genres) {
-    auto folded = fold_for_search(wanted);
-    for (const auto& g : movie.genres)
-      if (fold_for_search(g) == folded) return true;
-  }
-  return false;
-}
-
 static std::size_t genre_rank(const std::string& genre) {
   const auto& canon = canonical_genres();
   auto it = std::find(canon.begin(), canon.end(), genre);
   return static_cast<std::size_t>(it - canon.begin());  // unknown tags sort after the canonical ones
 }
 
-CatalogView::CatalogView(const std::vector<Movie>& movies) {
-  for (const auto& m : movies) by_title_.push_back({&m, fold_for_search(m.title)});
+CatalogView::CatalogView(const std::vector<Movie>& movies) : movies_(movies) {
+  for (std::size_t i = 0; i < movies.size(); ++i) by_title_.push_back({&movies[i], fold_for_search(movies[i].title), i});
   std::stable_sort(by_title_.begin(), by_title_.end(),
                    [](const Entry& a, const Entry& b) { return a.folded_title < b.folded_title; });
 
@@ -69,11 +57,12 @@ std::string CatalogView::canonical_genre(const std::string& genre) const {
 
 CatalogPage CatalogView::query(const CatalogQuery& query) const {
   auto words = split_words(fold_for_search(query.text));
+  auto allowed = filter_mask(movies_, query.filter);
   std::vector<const Movie*> matching;
   for (const auto& e : by_title_) {
     bool ok = std::all_of(words.begin(), words.end(),
                           [&](const std::string& w) { return e.folded_title.find(w) != std::string::npos; });
-    if (ok && movie_passes(*e.movie, query.filter)) matching.push_back(e.movie);
+    if (ok && allowed[e.row]) matching.push_back(e.movie);
   }
   CatalogPage page;
   page.total = matching.size();

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "catalog/movie.h"
-#include "recommend/recommender.h"
+#include "index/filter.h"
 
 namespace cinerec {
 
@@ -50,13 +50,12 @@ class CatalogView {
   struct Entry {
     const Movie* movie;
     std::string folded_title;
+    std::size_t row;  // position in movies_, for filter_mask
   };
+  const std::vector<Movie>& movies_;
   std::vector<Entry> by_title_;
   std::vector<std::string> genres_;
   CatalogStats stats_;
 };
-
-// True when `movie` passes `filter` (same rule as the recommender: any of the genres, inclusive years).
-bool movie_passes(const Movie& movie, const MovieFilter& filter);
 
 }  // namespace cinerec
