@@ -1,6 +1,8 @@
 // The whole site as one function from request to response: the JSON API (api.h), the front end's
 // pages and assets (embedded, static_assets.h), posters (poster_files.h) and the statistics charts
-// (svg_chart.h). Independent of the HTTP library, so it is tested without sockets too.
+// (svg_chart.h). Independent of the HTTP library: http_server.cpp only translates requests and
+// responses. The catalog is a snapshot taken at start-up; a server started before an import does not
+// see the new movies until it is restarted.
 //
 // Routes: /api/... (see api.h), /posters/{id}, /charts/{year|decade|genre}.svg?lang=es|en,
 // /static/{asset}, and the pages /, /recomendaciones, /estadisticas, /peliculas/{id} (one HTML
