@@ -34,5 +34,6 @@ void register_duplicates_commands(CLI::App& app, GlobalOptions& global); // dupl
 void register_ratings_commands(CLI::App& app, GlobalOptions& global);    // import-ratings, train, eval-ratings
 void register_synth_commands(CLI::App& app, GlobalOptions& global);      // synth
 void register_serve_command(CLI::App& app, GlobalOptions& global);       // serve
+void register_watch_commands(CLI::App& app, GlobalOptions& global);      // watch
 
 }  // namespace cinerec::cli

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   GlobalOptions global;
   const char* env_db = std::getenv("CINEREC_DB");
   global.db = env_db && *env_db ? env_db : "cinerec.db";
-  app.add_option("--db", global.db, "database: a SQLite file path (env CINEREC_DB, default ./cinerec.db)")
+  app.add_option("--db", global.db, "database: a SQLite file path or a postgres://USER@HOST/DATABASE URL (env CINEREC_DB, default ./cinerec.db)")
       ->capture_default_str();
 
   register_import_commands(app, global);
@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   register_ratings_commands(app, global);
   register_synth_commands(app, global);
   register_serve_command(app, global);
+  register_watch_commands(app, global);
 
   try {
     app.parse(argc, argv);

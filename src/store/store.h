@@ -8,6 +8,7 @@
 //  - version() increases after every committed write, so readers can tell their snapshot is stale.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -82,6 +83,12 @@ class Store {
 
   // Counter bumped by every committed write.
   virtual Result<std::int64_t> version() = 0;
+
+  // Returns as soon as the catalog version differs from `known` (a write committed, by this or any
+  // other process), or when `timeout` has passed; either way with the version current then. This is
+  // how a long-running process (a server replica) learns of writes made elsewhere: PostgreSQL wakes
+  // on the NOTIFY each write sends; SQLite polls the version every 50 ms.
+  virtual Result<std::int64_t> wait_for_change(std::int64_t known, std::chrono::milliseconds timeout) = 0;
 };
 
 // Opens the store named by `location`: "postgres://…" / "postgresql://…" selects PostgreSQL, anything

@@ -1,4 +1,11 @@
-"""Helpers for end-to-end tests that drive the real cinerec binary (stdlib only)."""
+"""Helpers for end-to-end tests that drive the real cinerec binary (stdlib only).
+
+Tests run against the store named by CINEREC_TEST_STORE: "sqlite" (default; a file in the test's
+temporary directory) or "postgres" (a fresh database on a throwaway server started once per process).
+A test script whose source contains the line `# cinerec-test: both-stores` is registered twice in ctest,
+once per store, so it is written once with self.new_db() and digest()."""
+import atexit
+import hashlib
 import json
 import os
 import subprocess
@@ -10,6 +17,30 @@ from pathlib import Path
 SOURCE_DIR = Path(os.environ.get("CINEREC_SOURCE_DIR", Path(__file__).resolve().parents[2]))
 BIN = os.environ.get("CINEREC_BIN", str(SOURCE_DIR / "build" / "cinerec"))
 SEED_DIR = Path(os.environ.get("CINEREC_SEED_DIR", SOURCE_DIR.parent / "shared" / "seed-data"))
+STORE = os.environ.get("CINEREC_TEST_STORE", "sqlite")
+if STORE not in ("sqlite", "postgres"):
+    raise SystemExit(f"CINEREC_TEST_STORE must be sqlite or postgres, not {STORE!r}")
+
+_pg_server = None
+
+
+def pg_server():
+    """The process's PostgreSQL server, started on first use and torn down at exit."""
+    global _pg_server
+    if _pg_server is None:
+        from pg_server import PostgresServer
+        _pg_server = PostgresServer()
+        atexit.register(_pg_server.cleanup)
+    return _pg_server
+
+
+def digest(db):
+    """Hash of every row of every table of a store: equal digests mean nothing was written."""
+    if str(db).startswith("postgres"):
+        return pg_server().digest(str(db).rsplit("/", 1)[1].split("?")[0])
+    import sqlite3
+    with sqlite3.connect(db) as conn:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
 
 
 def run(*args, db=None, check=True, env=None):
@@ -39,8 +70,15 @@ class CinerecTestCase(unittest.TestCase):
     def tearDown(self):
         self._tmp.cleanup()
 
+    def new_db(self, name="c"):
+        """A location for a new, empty store: a file path (SQLite) or an existing empty database's URL."""
+        if STORE == "postgres":
+            server = pg_server()
+            return server.url(server.create_database(name))
+        return self.tmp / f"{name}.db"
+
     def seeded_db(self, with_vectors=True):
-        db = self.tmp / "seed.db"
+        db = self.new_db("seed")
         run("import", SEED_DIR / "movie_descriptions.json", "--quiet", db=db)
         if with_vectors:
             run("add-embeddings", SEED_DIR / "movie_descriptions_embeddings.json", db=db)

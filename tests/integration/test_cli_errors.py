@@ -1,17 +1,10 @@
 """Bad input gets a one-line error naming what and where, a non-zero exit code, and an unchanged database."""
-import hashlib
+# cinerec-test: both-stores
 import json
 import os
-import sqlite3
 import stat
 
-from cinerec_test import SEED_DIR, CinerecTestCase, main, run, run_json
-
-
-def digest(db):
-    """Hash of every row of every table: equal digests mean nothing was written."""
-    with sqlite3.connect(db) as conn:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+from cinerec_test import SEED_DIR, STORE, CinerecTestCase, digest, main, pg_server, run, run_json
 
 
 GOOD = {"title": "Película buena", "description": "Una historia de prueba.", "genre": "Drama.", "year": "2001"}
@@ -101,11 +94,34 @@ class BadInput(CinerecTestCase):
         self.assertNotEqual(p.returncode, 0)
 
     def test_missing_database(self):
+        if STORE == "postgres":
+            server = pg_server()
+            url = server.url("nope")
+            self.assertFails(run("recommend", "drama", db=url, check=False), "/nope", 'database "nope" does not exist')
+            self.assertFails(run("import", SEED_DIR / "movie_descriptions.json", db=url, check=False),
+                             'database "nope" does not exist', "createdb")
+            self.assertEqual(server.psql("SELECT count(*) FROM pg_database WHERE datname = 'nope'"), "0\n")
+            # A database without the cinerec tables is not a catalog to read from (import creates them).
+            empty = server.url(server.create_database("empty"))
+            self.assertFails(run("similar", "Matrix", db=empty, check=False), "no cinerec catalog", "cinerec import")
+            return
         missing = self.tmp / "nope.db"
         self.assertFails(run("recommend", "drama", db=missing, check=False), "nope.db", "does not exist")
         self.assertFalse(missing.exists())
 
     def test_read_only_database(self):
+        if STORE == "postgres":
+            # A role that may only read: reads work, writes fail with the server's reason, nothing changes.
+            server = pg_server()
+            database = self.db.rsplit("/", 1)[1]
+            server.psql("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'reader') THEN "
+                        "CREATE ROLE reader LOGIN PASSWORD 'reader-pw'; END IF; END $$")
+            server.psql("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader", database)
+            reader = server.url(database, user="reader", password="reader-pw")
+            self.assertEqual(run_json("similar", "Matrix", db=reader), run_json("similar", "Matrix", db=self.db))
+            self.assertFails(run("import", SEED_DIR / "movie_descriptions.json", db=reader, check=False),
+                             "permission denied")
+            return
         if os.geteuid() == 0:
             # root ignores file permissions, so a read-only file cannot be made here; check instead
             # that a file that is not a database is refused and left as it was.

@@ -1,4 +1,5 @@
 """The foundation's acceptance checks on the real seed catalog, through the real binary."""
+# cinerec-test: both-stores
 import json
 import subprocess
 import sys
@@ -11,7 +12,7 @@ WWII_FILMS = {"Casablanca", "La lista de Schindler", "La vida es bella", "Salvar
 
 class SeedCatalog(CinerecTestCase):
     def test_import_summary_and_idempotent_reimport(self):
-        db = self.tmp / "c.db"
+        db = self.new_db("c")
         first = run("import", SEED_DIR / "movie_descriptions.json", db=db)
         self.assertIn("83 movies (83 added, 0 updated, 0 unchanged)", first.stdout)
         # Known defects are reported as warnings with file:line (record N).

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "common/text.h"
 #include "store/sqlite/sqlite_schema.h"
@@ -242,6 +243,19 @@ class SqliteStore final : public Store {
     Statement q(db_, "SELECT value FROM meta WHERE key = 'catalog_version'");
     if (!q.prepared() || q.step() != SQLITE_ROW) return sqlite_error("read catalog version");
     return static_cast<std::int64_t>(std::stoll(q.text(0)));
+  }
+
+  Result<std::int64_t> wait_for_change(std::int64_t known, std::chrono::milliseconds timeout) override {
+    // Another process's commit is visible to the next read in WAL mode; a short poll is the cheapest
+    // portable way to notice it.
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      auto current = version();
+      if (!current.ok() || *current != known) return current;
+      auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return current;
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(deadline - now, std::chrono::milliseconds(50)));
+    }
   }
 
  private:

@@ -1,0 +1,418 @@
+#include "store/postgres/pg_store.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <pqxx/pqxx>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include "common/text.h"
+#include "store/postgres/pg_schema.h"
+#include "store/postgres/pg_url.h"
+#include "store/vector_codec.h"
+
+namespace cinerec {
+namespace {
+
+// Serializes schema migrations across processes (pg_advisory_xact_lock key; "cinerec" in ASCII).
+constexpr std::int64_t kMigrationLock = 0x63696e65726563;
+
+// bytea in COPY text format: "\x" followed by hex digits (stream_to escapes the backslash for COPY).
+std::string bytea_hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+// The notification receiver only has to exist: LISTEN is what makes await_notification() return when
+// another process commits a write.
+class CatalogListener final : public pqxx::notification_receiver {
+ public:
+  explicit CatalogListener(pqxx::connection_base& c) : pqxx::notification_receiver(c, std::string(kCatalogChannel)) {}
+  void operator()(const std::string&, int) override {}
+};
+
+// Thrown inside a transaction body to abort it with a user-facing message (rolled back, not retried).
+struct Refused {
+  Error error;
+};
+
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(std::string url, std::string uri, OpenMode mode)
+      : redacted_(redact_postgres_url(url)), uri_(std::move(uri)), password_(postgres_url_password(url)), mode_(mode) {}
+
+  ~PostgresStore() override {
+    listener_.reset();  // refers to conn_
+  }
+
+  std::string describe() const override { return redacted_; }
+
+  // Connects, and brings the schema to the current version (or checks it is current, read-only).
+  Status open() {
+    CINEREC_TRY(connect());
+    auto checked = run<bool>("check the schema", [&](pqxx::connection& c) -> bool {
+      check_schema(c);
+      return true;
+    });
+    if (!checked.ok()) return checked.error();
+    return Status::Ok();
+  }
+
+  Result<UpsertSummary> upsert_movies(const std::vector<MovieRecord>& records) override {
+    std::set<std::string> keys;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (!keys.insert(fold_for_search(records[i].title)).second)
+        return Error{"record " + std::to_string(i) + ": duplicate title \"" + records[i].title + "\" in one batch"};
+    }
+    return run<UpsertSummary>("import movies", [&](pqxx::connection& c) {
+      pqxx::work tx(c);
+      lock_catalog(tx);
+      tx.exec0(
+          "CREATE TEMP TABLE cinerec_movies_in (ord INTEGER, title TEXT, title_key TEXT, description TEXT, "
+          "genre_raw TEXT, genres TEXT, year TEXT, year_raw TEXT, poster TEXT, source TEXT, source_id TEXT) "
+          "ON COMMIT DROP");
+      {
+        pqxx::stream_to copy(tx, "cinerec_movies_in",
+                             std::vector<std::string>{"ord", "title", "title_key", "description", "genre_raw", "genres",
+                                                      "year", "year_raw", "poster", "source", "source_id"});
+        for (std::size_t i = 0; i < records.size(); ++i) {
+          const auto& r = records[i];
+          copy << std::make_tuple(static_cast<long>(i), r.title, fold_for_search(r.title), r.description, r.genre_raw,
+                                  nlohmann::json(r.genres).dump(), r.year ? std::to_string(*r.year) : std::string(),
+                                  r.year_raw, r.poster, r.source, r.source_id);
+        }
+        copy.complete();
+      }
+      // A stored movie is unchanged when every field equals the incoming record's.
+      const std::string incoming =
+          "(s.title, s.description, s.genre_raw, s.genres::jsonb, NULLIF(s.year, '')::integer, s.year_raw, s.poster, "
+          "s.source, s.source_id)";
+      const std::string stored = "(m.title, m.description, m.genre_raw, m.genres, m.year, m.year_raw, m.poster, "
+                                 "m.source, m.source_id)";
+      auto counts = tx.exec1(
+          "SELECT count(*) FILTER (WHERE m.id IS NULL), "
+          "count(*) FILTER (WHERE m.id IS NOT NULL AND " + stored + " IS DISTINCT FROM " + incoming + ") "
+          "FROM cinerec_movies_in s LEFT JOIN movies m ON m.title_key = s.title_key");
+      UpsertSummary summary;
+      summary.added = counts[0].as<std::size_t>();
+      summary.updated = counts[1].as<std::size_t>();
+      summary.unchanged = records.size() - summary.added - summary.updated;
+      if (summary.added + summary.updated == 0) return summary;  // nothing to commit: the version stays
+      tx.exec0("UPDATE movies m SET title = s.title, description = s.description, genre_raw = s.genre_raw, "
+               "genres = s.genres::jsonb, year = NULLIF(s.year, '')::integer, year_raw = s.year_raw, "
+               "poster = s.poster, source = s.source, source_id = s.source_id, updated_at = now() "
+               "FROM cinerec_movies_in s WHERE m.title_key = s.title_key AND " + stored + " IS DISTINCT FROM " +
+               incoming);
+      // New movies get ids in file order, as in SQLite.
+      tx.exec0("INSERT INTO movies(title, title_key, description, genre_raw, genres, year, year_raw, poster, source, "
+               "source_id) SELECT s.title, s.title_key, s.description, s.genre_raw, s.genres::jsonb, "
+               "NULLIF(s.year, '')::integer, s.year_raw, s.poster, s.source, s.source_id FROM cinerec_movies_in s "
+               "WHERE NOT EXISTS (SELECT 1 FROM movies m WHERE m.title_key = s.title_key) ORDER BY s.ord");
+      commit_write(tx);
+      return summary;
+    });
+  }
+
+  Result<std::vector<Movie>> movies() override {
+    return run<std::vector<Movie>>("read movies", [&](pqxx::connection& c) {
+      pqxx::read_transaction tx(c);
+      auto rows = tx.exec("SELECT id, title, description, genre_raw, genres::text, year, year_raw, poster, source, "
+                          "source_id FROM movies ORDER BY id");
+      std::vector<Movie> result;
+      result.reserve(rows.size());
+      for (const auto& row : rows) {
+        Movie m;
+        m.id = row[0].as<std::int64_t>();
+        m.title = row[1].as<std::string>();
+        m.description = row[2].as<std::string>();
+        m.genre_raw = row[3].as<std::string>();
+        auto genres = nlohmann::json::parse(row[4].as<std::string>(), nullptr, /*allow_exceptions=*/false);
+        if (genres.is_array())
+          for (const auto& g : genres)
+            if (g.is_string()) m.genres.push_back(g.get<std::string>());
+        if (!row[5].is_null()) m.year = row[5].as<int>();
+        m.year_raw = row[6].as<std::string>();
+        m.poster = row[7].as<std::string>();
+        m.source = row[8].as<std::string>();
+        m.source_id = row[9].as<std::string>();
+        result.push_back(std::move(m));
+      }
+      return result;
+    });
+  }
+
+  Status put_vectors(const std::string& model, const std::vector<VectorWrite>& vectors) override {
+    if (model.empty()) return Error{"vectors need a model name"};
+    if (vectors.empty()) return Status::Ok();
+    std::size_t dim = vectors.front().values.size();
+    for (const auto& v : vectors) {
+      if (v.values.size() != dim)
+        return Error{"movie " + std::to_string(v.movie) + ": vector has " + std::to_string(v.values.size()) +
+                     " dimensions, the others in this batch have " + std::to_string(dim)};
+      CINEREC_TRY(validate_vector(v.values, "movie " + std::to_string(v.movie)));
+    }
+    auto result = run<bool>("store vectors", [&](pqxx::connection& c) {
+      pqxx::work tx(c);
+      lock_catalog(tx);
+      auto existing = tx.exec_params("SELECT dim FROM vectors WHERE model = $1 LIMIT 1", model);
+      if (!existing.empty() && existing[0][0].as<std::size_t>() != dim)
+        throw Refused{Error{"model " + model + " has " + existing[0][0].as<std::string>() +
+                            "-dimensional vectors in the store; refusing " + std::to_string(dim) +
+                            "-dimensional ones"}};
+      tx.exec0("CREATE TEMP TABLE cinerec_vectors_in (ord INTEGER, movie_id BIGINT, norm DOUBLE PRECISION, "
+               "data BYTEA, text_hash TEXT) ON COMMIT DROP");
+      {
+        pqxx::stream_to copy(tx, "cinerec_vectors_in",
+                             std::vector<std::string>{"ord", "movie_id", "norm", "data", "text_hash"});
+        for (std::size_t i = 0; i < vectors.size(); ++i) {
+          const auto& v = vectors[i];
+          copy << std::make_tuple(static_cast<long>(i), static_cast<long long>(v.movie),
+                                  l2_norm(v.values.data(), v.values.size()), bytea_hex(encode_float32_blob(v.values)),
+                                  v.text_hash);
+        }
+        copy.complete();
+      }
+      auto unknown = tx.exec("SELECT s.movie_id FROM cinerec_vectors_in s WHERE NOT EXISTS "
+                             "(SELECT 1 FROM movies m WHERE m.id = s.movie_id) ORDER BY s.ord LIMIT 1");
+      if (!unknown.empty())
+        throw Refused{Error{"movie id " + unknown[0][0].as<std::string>() + " is not in the catalog"}};
+      // A movie given twice keeps its last vector, as in SQLite (one upsert after another).
+      tx.exec_params0("INSERT INTO vectors(movie_id, model, dim, norm, data, text_hash) "
+                      "SELECT DISTINCT ON (movie_id) movie_id, $1, $2, norm, data, text_hash FROM cinerec_vectors_in "
+                      "ORDER BY movie_id, ord DESC "
+                      "ON CONFLICT (movie_id, model) DO UPDATE SET dim = excluded.dim, norm = excluded.norm, "
+                      "data = excluded.data, text_hash = excluded.text_hash, updated_at = now()",
+                      model, static_cast<long long>(dim));
+      commit_write(tx);
+      return true;
+    });
+    if (!result.ok()) return result.error();
+    return Status::Ok();
+  }
+
+  Result<std::vector<StoredVector>> vectors(const std::string& model) override {
+    return run<std::vector<StoredVector>>("read vectors", [&](pqxx::connection& c) {
+      pqxx::read_transaction tx(c);
+      auto rows = tx.exec_params(
+          "SELECT movie_id, dim, norm, data, text_hash FROM vectors WHERE model = $1 ORDER BY movie_id", model);
+      std::vector<StoredVector> result;
+      result.reserve(rows.size());
+      for (const auto& row : rows) {
+        StoredVector v;
+        v.movie = row[0].as<std::int64_t>();
+        v.model = model;
+        v.dim = row[1].as<std::size_t>();
+        v.norm = static_cast<float>(row[2].as<double>());
+        pqxx::binarystring data(row[3]);
+        auto values = decode_float32_blob(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), v.dim);
+        if (!values.ok())
+          throw Refused{Error{redacted_ + ": movie " + std::to_string(v.movie) + ": " + values.error().message}};
+        v.values = std::move(values).value();
+        v.text_hash = row[4].as<std::string>();
+        result.push_back(std::move(v));
+      }
+      return result;
+    });
+  }
+
+  Result<std::vector<ModelSummary>> models() override {
+    return run<std::vector<ModelSummary>>("list models", [&](pqxx::connection& c) {
+      pqxx::read_transaction tx(c);
+      auto rows = tx.exec("SELECT model, MAX(dim), COUNT(*) FROM vectors GROUP BY model ORDER BY COUNT(*) DESC, model");
+      std::vector<ModelSummary> result;
+      for (const auto& row : rows)
+        result.push_back({row[0].as<std::string>(), row[1].as<std::size_t>(), row[2].as<std::size_t>()});
+      return result;
+    });
+  }
+
+  Result<std::int64_t> version() override {
+    return run<std::int64_t>("read the catalog version", [&](pqxx::connection& c) { return read_version(c); });
+  }
+
+  Result<std::int64_t> wait_for_change(std::int64_t known, std::chrono::milliseconds timeout) override {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    return run<std::int64_t>("wait for catalog changes", [&](pqxx::connection& c) {
+      // LISTEN before reading the version: a write committed in between is then seen by one or the other.
+      if (!listener_) listener_ = std::make_unique<CatalogListener>(c);
+      for (;;) {
+        std::int64_t current = read_version(c);
+        auto now = std::chrono::steady_clock::now();
+        if (current != known || now >= deadline) return current;
+        auto wait = std::chrono::duration_cast<std::chrono::microseconds>(deadline - now).count();
+        c.await_notification(static_cast<long>(wait / 1000000), static_cast<long>(wait % 1000000));
+      }
+    });
+  }
+
+ private:
+  Status connect() {
+    listener_.reset();
+    conn_.reset();
+    try {
+      auto c = std::make_unique<pqxx::connection>(uri_);
+      // Reconnection is ours (run() below), so libpqxx must not silently reopen a broken connection
+      // halfway through a transaction.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // deprecated in 6.x, still what stops it
+      c->inhibit_reactivation(true);
+#pragma GCC diagnostic pop
+      pqxx::nontransaction setup(*c);
+      setup.exec0("SET client_min_messages = warning");
+      if (mode_ == OpenMode::ReadOnly) setup.exec0("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+      setup.commit();
+      conn_ = std::move(c);
+      return Status::Ok();
+    } catch (const std::exception& e) {
+      return Error{redacted_ + ": cannot connect: " + hint(one_line_pg_message(e.what(), password_))};
+    }
+  }
+
+  static std::string hint(std::string message) {
+    if (message.find("database \"") != std::string::npos && message.find("does not exist") != std::string::npos)
+      message += " (create it first, e.g. createdb; cinerec import then creates the tables)";
+    return message;
+  }
+
+  // Runs `body` on the connection, reconnecting first when there is none. When the connection turns out
+  // to be broken, reconnects (the server may be restarting: retried for a few seconds) and runs `body`
+  // once more; a transaction that broke before COMMIT was rolled back by the server, so that is safe.
+  template <class T, class Body>
+  Result<T> run(const std::string& what, Body body) {
+    for (int attempt = 0;; ++attempt) {
+      if (!conn_) CINEREC_TRY(reconnect(attempt > 0));
+      try {
+        return body(*conn_);
+      } catch (const Refused& refused) {
+        return refused.error;
+      } catch (const pqxx::in_doubt_error& e) {
+        drop_connection();
+        return Error{redacted_ + ": " + what + ": the connection broke while committing; the write may or may not "
+                     "have been applied (check, then retry)"};
+      } catch (const std::exception& e) {
+        std::string message = one_line_pg_message(e.what(), password_);
+        bool broken = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !conn_->is_open() ||
+                      (dynamic_cast<const pqxx::sql_error*>(&e) &&
+                       is_connection_state(dynamic_cast<const pqxx::sql_error&>(e).sqlstate()));
+        if (!broken || attempt > 0) {
+          if (broken) drop_connection();
+          return Error{redacted_ + ": " + what + ": " + message};
+        }
+        drop_connection();
+      }
+    }
+  }
+
+  // Class 08 (connection exception) and 57P01-57P03 (server shutting down / starting up).
+  static bool is_connection_state(const std::string& state) {
+    return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03";
+  }
+
+  void drop_connection() {
+    listener_.reset();
+    conn_.reset();
+  }
+
+  Status reconnect(bool patient) {
+    auto delay = std::chrono::milliseconds(100);
+    for (int tries = 0;; ++tries) {
+      auto connected = connect();
+      if (connected.ok() || !patient || tries >= 6) return connected;
+      std::this_thread::sleep_for(delay);
+      delay *= 2;
+    }
+  }
+
+  static std::int64_t read_version(pqxx::connection& c) {
+    pqxx::read_transaction tx(c);
+    return tx.exec1("SELECT version FROM catalog_state").at(0).as<std::int64_t>();
+  }
+
+  // Every write starts here: the row lock makes writers from all processes take turns.
+  static void lock_catalog(pqxx::work& tx) { tx.exec1("SELECT version FROM catalog_state FOR UPDATE"); }
+
+  // Bumps the version and signals listeners; the NOTIFY is delivered only if the commit succeeds.
+  static void commit_write(pqxx::work& tx) {
+    auto version = tx.exec1("UPDATE catalog_state SET version = version + 1 RETURNING version")[0].as<std::string>();
+    tx.exec_params("SELECT pg_notify($1, $2)", std::string(kCatalogChannel), version);
+    tx.commit();
+  }
+
+  // Reads schema_version; migrates when allowed (one process at a time, under an advisory lock).
+  void check_schema(pqxx::connection& c) {
+    const auto& migrations = postgres_migrations();
+    auto current_version = [](pqxx::transaction_base& tx) -> std::size_t {
+      // A catalog query (not to_regclass, which may answer from a stale cache) under this statement's snapshot.
+      if (!tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+                    "AND tablename = 'schema_version')")[0].as<bool>())
+        return 0;
+      auto rows = tx.exec("SELECT version FROM schema_version");
+      return rows.empty() ? 0 : rows[0][0].as<std::size_t>();
+    };
+    std::size_t current;
+    {
+      pqxx::read_transaction tx(c);
+      current = current_version(tx);
+    }
+    if (current > migrations.size())
+      throw Refused{Error{redacted_ + ": schema version " + std::to_string(current) + " is newer than this cinerec (" +
+                          std::to_string(migrations.size()) + "); upgrade cinerec"}};
+    if (current == migrations.size()) return;
+    if (mode_ != OpenMode::CreateIfMissing && current == 0)
+      throw Refused{Error{redacted_ + ": no cinerec catalog in this database (create it with: cinerec import FILE)"}};
+    if (mode_ == OpenMode::ReadOnly)
+      throw Refused{Error{redacted_ + ": schema version " + std::to_string(current) +
+                          " needs migrating; open it for writing once (e.g. cinerec import)"}};
+    // A session lock taken before the migrating transaction begins: a transaction that started while
+    // another process was migrating could still see the old catalog through its caches.
+    {
+      pqxx::nontransaction lock(c);
+      lock.exec_params("SELECT pg_advisory_lock($1)", static_cast<long long>(kMigrationLock));
+    }
+    try {
+      pqxx::work tx(c);
+      current = current_version(tx);  // another process may have migrated while we waited
+      if (current == 0) tx.exec0("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+      for (std::size_t v = current; v < migrations.size(); ++v) tx.exec0(std::string(migrations[v]));
+      tx.exec0("DELETE FROM schema_version");
+      tx.exec_params0("INSERT INTO schema_version(version) VALUES ($1)", static_cast<long long>(migrations.size()));
+      tx.commit();
+    } catch (...) {
+      unlock_migrations(c);
+      throw;
+    }
+    unlock_migrations(c);
+  }
+
+  static void unlock_migrations(pqxx::connection& c) {
+    if (!c.is_open()) return;  // the server released it with the session
+    pqxx::nontransaction unlock(c);
+    unlock.exec_params("SELECT pg_advisory_unlock($1)", static_cast<long long>(kMigrationLock));
+  }
+
+  std::string redacted_;
+  std::string uri_;
+  std::string password_;
+  OpenMode mode_;
+  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<CatalogListener> listener_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, OpenMode mode) {
+  auto uri = postgres_connection_uri(url);
+  if (!uri.ok()) return uri.error();
+  auto store = std::make_unique<PostgresStore>(url, *uri, mode);
+  CINEREC_TRY(store->open());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace cinerec
