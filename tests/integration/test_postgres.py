@@ -2,10 +2,12 @@
 SQLite's, concurrent imports, change notification (cinerec watch), and the server restarted under a
 running process. (The CLI suites also run against PostgreSQL: see test_cli_seed / test_cli_errors.)"""
 import json
+import os
 import struct
 import subprocess
 import threading
 import time
+from pathlib import Path
 
 from cinerec_test import BIN, SEED_DIR, CinerecTestCase, digest, main, pg_server, run, run_json
 from pg_server import PASSWORD, SUPERUSER
@@ -54,6 +56,17 @@ class Postgres(CinerecTestCase):
 
     def version(self, db):
         return int(self.server.psql("SELECT version FROM catalog_state", db.rsplit("/", 1)[1]))
+
+    def test_store_contract_unit_tests(self):
+        # The gtest suite of Store guarantees, PostgreSQL half (skipped in the plain unit run, which has no
+        # server): every test must run and pass here.
+        unit = os.environ.get("CINEREC_UNIT_TESTS", str(Path(BIN).parent / "cinerec_unit_tests"))
+        p = subprocess.run([unit, "--gtest_filter=Stores/StoreContract.*/postgres", "--gtest_brief=0"],
+                           capture_output=True, text=True, timeout=300,
+                           env=dict(os.environ, CINEREC_TEST_PG_URL=self.server.url(self.server.create_database("contract"))))
+        self.assertEqual(p.returncode, 0, p.stdout[-4000:] + p.stderr[-2000:])
+        self.assertNotIn("SKIPPED", p.stdout)
+        self.assertRegex(p.stdout, r"\[  PASSED  \] [1-9][0-9]* tests")
 
     def test_same_results_as_sqlite(self):
         pg = self.fresh("parity")
