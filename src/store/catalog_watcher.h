@@ -42,7 +42,8 @@ class CatalogWatcher {
   static Result<std::unique_ptr<CatalogWatcher>> start(const std::string& location, OnChange on_change,
                                                        OnError on_error = {}, CatalogWatcherOptions options = {});
 
-  // Stops the thread; returns within about one slice (plus a callback that is running).
+  // Stops the thread; returns within about one slice, plus a callback that is running, or a few seconds
+  // when the store is in the middle of reconnecting.
   ~CatalogWatcher();
   CatalogWatcher(const CatalogWatcher&) = delete;
   CatalogWatcher& operator=(const CatalogWatcher&) = delete;

@@ -1,5 +1,6 @@
 """cinerec eval: figures on the shipped dev sets (a regression below the documented figures fails), and
 its errors on bad files."""
+# cinerec-test: both-stores
 import os
 
 from cinerec_test import CinerecTestCase, SOURCE_DIR, main, run, run_json

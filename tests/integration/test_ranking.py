@@ -1,5 +1,6 @@
 """Ranking options end to end: near-duplicates (listed, hidden by default), MMR diversity, explanations,
 filters that still fill k."""
+# cinerec-test: both-stores
 from cinerec_test import CinerecTestCase, main, run, run_json
 
 POETS = {"El club de los poetas muertos", "La sociedad de los poetas muertos"}

@@ -94,7 +94,9 @@ TEST_P(StoreContract, UpsertCountsAddedUpdatedUnchanged) {
   // Same title with other case/accents is the same movie; a changed genre list is a change.
   MovieRecord regenred = movie("El pianista");
   regenred.genres = {"Drama"};
-  auto second = store_->upsert_movies({movie("MATRIX", "otra historia"), regenred, no_year, movie("Ágora")});
+  // Text that COPY must escape comes back as written.
+  const std::string tricky = "línea 1\nlínea\t2 \\N \\x00 \"comillas\" 'simples' \r🎬";
+  auto second = store_->upsert_movies({movie("MATRIX", "otra historia"), regenred, no_year, movie("Ágora", tricky)});
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(second->added, 1u);
   EXPECT_EQ(second->updated, 2u);
@@ -111,6 +113,7 @@ TEST_P(StoreContract, UpsertCountsAddedUpdatedUnchanged) {
   EXPECT_EQ((*movies)[2].year, std::nullopt);
   EXPECT_EQ((*movies)[2].year_raw, "s/f");
   EXPECT_EQ((*movies)[3].title, "Ágora");
+  EXPECT_EQ((*movies)[3].description, tricky);
   for (std::size_t i = 1; i < movies->size(); ++i) EXPECT_LT((*movies)[i - 1].id, (*movies)[i].id);
 }
 
