@@ -19,7 +19,9 @@ std::size_t gemini_default_dimension(const std::string& model) {
 }
 
 GeminiEmbedder::GeminiEmbedder(GeminiConfig config)
-    : RemoteEmbedder("gemini", bare_model(config.model),
+    : RemoteEmbedder("gemini",
+                     model_id(bare_model(config.model), config.dimensions,
+                              gemini_default_dimension(config.model)),
                      config.dimensions ? static_cast<std::size_t>(*config.dimensions)
                                        : gemini_default_dimension(config.model),
                      config.limits),

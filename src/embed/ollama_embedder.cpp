@@ -10,7 +10,7 @@ std::string with_http_scheme(const std::string& host) {
 }
 
 OllamaEmbedder::OllamaEmbedder(OllamaConfig config)
-    : RemoteEmbedder("ollama", config.model,
+    : RemoteEmbedder("ollama", model_id(config.model, config.dimensions, 0),
                      config.dimensions ? static_cast<std::size_t>(*config.dimensions) : 0,
                      config.limits),
       config_(std::move(config)),

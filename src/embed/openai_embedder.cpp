@@ -31,7 +31,9 @@ std::size_t openai_default_dimension(const std::string& model) {
 }
 
 OpenAIEmbedder::OpenAIEmbedder(OpenAIConfig config)
-    : RemoteEmbedder(config.provider, config.model,
+    : RemoteEmbedder(config.provider,
+                     model_id(config.model, config.dimensions,
+                              config.provider == "openai" ? openai_default_dimension(config.model) : 0),
                      config.dimensions ? static_cast<std::size_t>(*config.dimensions)
                      : config.provider == "openai" ? openai_default_dimension(config.model)
                                                    : 0,

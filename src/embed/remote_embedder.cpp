@@ -84,6 +84,12 @@ Result<std::vector<float>> RemoteEmbedder::parse_vector(const nlohmann::json& va
   return v;
 }
 
+std::string model_id(const std::string& model, std::optional<int> dimensions,
+                     std::size_t default_dimension) {
+  if (!dimensions || static_cast<std::size_t>(*dimensions) == default_dimension) return model;
+  return model + "@" + std::to_string(*dimensions);
+}
+
 std::string join_url(std::string base, std::string_view path) {
   while (!base.empty() && base.back() == '/') base.pop_back();
   if (!path.starts_with('/')) base += '/';

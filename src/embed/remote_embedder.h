@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -50,6 +51,12 @@ class RemoteEmbedder : public Embedder {
   std::atomic<std::size_t> dimension_;
   BatchLimits limits_;
 };
+
+// The id under which a model's vectors are stored. Asking a model for a non-default number of
+// dimensions makes different vectors (a 256-d text-embedding-3-small vector cannot be compared with
+// a 1536-d one), so the id then says so: "text-embedding-3-small@256". `default_dimension` 0 means
+// unknown, in which case any requested dimension shows.
+std::string model_id(const std::string& model, std::optional<int> dimensions, std::size_t default_dimension);
 
 // Joins a base URL and a path without doubling or dropping the '/'.
 std::string join_url(std::string base, std::string_view path);

@@ -51,7 +51,7 @@ TEST(GeminiEmbedder, SendsTaskTypesAndTheKeyInAHeader) {
   server.on("POST", kPath, gemini_handler(4));
   GeminiEmbedder e(config_for(server));
   EXPECT_EQ(e.provider(), "gemini");
-  EXPECT_EQ(e.model(), "gemini-embedding-001");
+  EXPECT_EQ(e.model(), "gemini-embedding-001@4");
 
   auto docs = e.embed({"El padrino", "Amélie"}, EmbedPurpose::Document);
   ASSERT_TRUE(docs.ok()) << docs.error().message;

@@ -58,7 +58,8 @@ TEST(OpenAIEmbedder, SendsTheOpenAIRequestAndReturnsVectorsInOrder) {
   Captured cap;
   OpenAIEmbedder e(config_for(server, cap));
   EXPECT_EQ(e.provider(), "openai");
-  EXPECT_EQ(e.model(), "text-embedding-3-small");
+  // Vectors of a shortened model are stored apart from full-size ones.
+  EXPECT_EQ(e.model(), "text-embedding-3-small@8");
   EXPECT_EQ(e.dimension(), 8u);
   const std::vector<std::string> texts = {"El padrino\nUna familia mafiosa", "Salvar al soldado Ryan\r\nGuerra",
                                           "Amélie"};
@@ -247,7 +248,7 @@ TEST(OpenAIEmbedder, WrongDimensionIsAnError) {
   auto r = e.embed({"a", "b"}, EmbedPurpose::Document);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().message,
-            "openai: model text-embedding-3-small returned 5 dimensions for input 0, expected 8");
+            "openai: model text-embedding-3-small@8 returned 5 dimensions for input 0, expected 8");
 }
 
 TEST(OpenAIEmbedder, KnownModelsHaveTheirDefaultDimension) {
@@ -258,6 +259,7 @@ TEST(OpenAIEmbedder, KnownModelsHaveTheirDefaultDimension) {
   c.dimensions.reset();
   OpenAIEmbedder e(c);
   EXPECT_EQ(e.dimension(), 1536u);
+  EXPECT_EQ(e.model(), "text-embedding-3-small");
   auto r = e.embed({"a"}, EmbedPurpose::Document);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().message.find("returned 3 dimensions for input 0, expected 1536"), std::string::npos);
@@ -276,6 +278,13 @@ TEST(OpenAIEmbedder, EmptyInputsAreRefusedBeforeAnyRequest) {
   auto none = e.embed({}, EmbedPurpose::Document);
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
+}
+
+TEST(ModelId, NamesNonDefaultDimensions) {
+  EXPECT_EQ(model_id("text-embedding-3-small", std::nullopt, 1536), "text-embedding-3-small");
+  EXPECT_EQ(model_id("text-embedding-3-small", 1536, 1536), "text-embedding-3-small");
+  EXPECT_EQ(model_id("text-embedding-3-small", 256, 1536), "text-embedding-3-small@256");
+  EXPECT_EQ(model_id("bge-m3", 1024, 0), "bge-m3@1024");
 }
 
 TEST(OpenAICompatible, LearnsTheDimensionAndSendsNoKeyWhenNoneIsSet) {

@@ -88,7 +88,7 @@ TEST(ProviderRegistry, OpenAIFromEnvironmentTalksToOpenAIBaseUrl) {
   auto e = make_embedder(pick("openai"), config, quiet_http());
   ASSERT_TRUE(e.ok()) << e.error().message;
   EXPECT_EQ((*e)->provider(), "openai");
-  EXPECT_EQ((*e)->model(), "text-embedding-3-small");
+  EXPECT_EQ((*e)->model(), "text-embedding-3-small@3");
   EXPECT_EQ((*e)->dimension(), 3u);
   auto r = (*e)->embed({"hola"}, EmbedPurpose::Query);
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -100,7 +100,7 @@ TEST(ProviderRegistry, OpenAIFromEnvironmentTalksToOpenAIBaseUrl) {
   // --model and --dimensions override the environment.
   auto other = make_embedder(pick("openai", "text-embedding-3-large", 256), config, quiet_http());
   ASSERT_TRUE(other.ok());
-  EXPECT_EQ((*other)->model(), "text-embedding-3-large");
+  EXPECT_EQ((*other)->model(), "text-embedding-3-large@256");
   EXPECT_EQ((*other)->dimension(), 256u);
 }
 
