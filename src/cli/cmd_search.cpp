@@ -2,6 +2,8 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/embedder_options.h"
+#include "cli/recommend_provider.h"
 #include "cli/table.h"
 #include "common/text.h"
 #include "recommend/examples.h"
@@ -24,6 +26,8 @@ struct SearchArgs {
   std::vector<std::string> liked, disliked;  // titles
   std::string strategy = "average";
   std::string user;  // a user id of the imported ratings
+  EmbedderOptions embedder;  // recommend: embed the prompt with a provider (--provider / CINEREC_PROVIDER)
+  bool no_cache = false;     // recommend: bypass the query-embedding cache
 };
 
 MovieFilter filter_of(const SearchArgs& args) { return MovieFilter{args.genres, args.year_from, args.year_to}; }
@@ -95,6 +99,17 @@ int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
   if (!args.liked.empty() || !args.disliked.empty()) return run_recommend_examples(global, args);
   auto prompt = validate_prompt(args.text);
   if (!prompt.ok()) return fail(prompt.error());
+  // A malformed dotenv file matters only to someone asking for a provider; otherwise (a foreign
+  // ./.env, say) the environment alone decides whether CINEREC_PROVIDER is set.
+  auto config = load_config();
+  if (!config.ok() && !args.embedder.provider.empty()) return fail(config.error());
+  const ConfigSource settings = config.ok() ? std::move(config).value() : ConfigSource();
+  if (auto provider = chosen_provider(args.embedder, settings)) {
+    EmbedderOptions options = args.embedder;
+    options.model = args.model;  // with a provider, --model names its model (and so the vectors compared)
+    return recommend_with_provider(global, *provider, options, settings, !args.no_cache, *prompt, args.k,
+                                   filter_of(args), [&](const Result<Recommendations>& recs) { return print(recs, args); });
+  }
   auto recommender = load_recommender(global, args);
   if (!recommender.ok()) return fail(recommender.error());
   return print(recommender->recommend_offline(*prompt, args.k, filter_of(args), args.ranking), args);
@@ -136,6 +151,8 @@ void register_search_commands(CLI::App& app, GlobalOptions& global) {
       ->capture_default_str();
   recommend->add_option("--user", recommend_args->user,
                         "recommend for this user of the imported ratings (cinerec import-ratings)");
+  add_embedder_options(recommend, recommend_args->embedder, /*add_model=*/false);
+  recommend->add_flag("--no-cache", recommend_args->no_cache, "with --provider: always ask the provider, bypassing the query cache");
   recommend->callback([&global, recommend_args] {
     global.run = [&global, recommend_args] { return run_recommend(global, *recommend_args); };
   });

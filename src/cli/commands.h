@@ -29,6 +29,7 @@ Result<std::unique_ptr<Store>> open_db(const GlobalOptions& global, OpenMode mod
 void register_import_commands(CLI::App& app, GlobalOptions& global);     // import, add-embeddings
 void register_inspect_commands(CLI::App& app, GlobalOptions& global);    // check-embeddings
 void register_search_commands(CLI::App& app, GlobalOptions& global);     // similar, recommend
+void register_embed_commands(CLI::App& app, GlobalOptions& global);      // embed, providers
 void register_eval_commands(CLI::App& app, GlobalOptions& global);       // eval
 void register_duplicates_commands(CLI::App& app, GlobalOptions& global); // duplicates
 void register_ratings_commands(CLI::App& app, GlobalOptions& global);    // import-ratings, train, eval-ratings

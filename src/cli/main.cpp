@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   register_import_commands(app, global);
   register_inspect_commands(app, global);
   register_search_commands(app, global);
+  register_embed_commands(app, global);
   register_eval_commands(app, global);
   register_duplicates_commands(app, global);
   register_ratings_commands(app, global);

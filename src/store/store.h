@@ -89,6 +89,16 @@ class Store {
   // how a long-running process (a server replica) learns of writes made elsewhere: PostgreSQL wakes
   // on the NOTIFY each write sends; SQLite polls the version every 50 ms.
   virtual Result<std::int64_t> wait_for_change(std::int64_t known, std::chrono::milliseconds timeout) = 0;
+
+  // Query-embedding cache (added for `recommend --provider`): a prompt's vector keyed by
+  // (provider, model, text hash of the prompt), so a repeated prompt costs no API call. Not part of
+  // the catalog: writing it does not bump version(). A miss is an empty optional, not an error.
+  virtual Result<std::optional<std::vector<float>>> cached_query_vector(const std::string& provider,
+                                                                        const std::string& model,
+                                                                        const std::string& text_hash) = 0;
+  // Stores (or replaces) a cache entry in its own transaction. Values must be finite and not all zero.
+  virtual Status cache_query_vector(const std::string& provider, const std::string& model,
+                                    const std::string& text_hash, const std::vector<float>& values) = 0;
 };
 
 // Opens the store named by `location`: "postgres://…" / "postgresql://…" selects PostgreSQL, anything

@@ -39,6 +39,18 @@ CREATE TABLE catalog_state (
 );
 INSERT INTO catalog_state(version) VALUES (0);
 )sql",
+      // 2: query-embedding cache for `recommend --provider` (see Store::cached_query_vector).
+      R"sql(
+CREATE TABLE query_cache (
+  provider   TEXT NOT NULL,
+  model      TEXT NOT NULL,
+  text_hash  TEXT NOT NULL,
+  dim        INTEGER NOT NULL CHECK (dim > 0),
+  data       BYTEA NOT NULL CHECK (length(data) = dim * 4), -- little-endian float32
+  created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (provider, model, text_hash)
+);
+)sql",
   };
   return migrations;
 }

@@ -233,6 +233,39 @@ class PostgresStore final : public Store {
     });
   }
 
+  Result<std::optional<std::vector<float>>> cached_query_vector(const std::string& provider, const std::string& model,
+                                                                const std::string& text_hash) override {
+    return run<std::optional<std::vector<float>>>("read the query cache", [&](pqxx::connection& c) {
+      pqxx::read_transaction tx(c);
+      auto rows = tx.exec_params("SELECT dim, data FROM query_cache WHERE provider = $1 AND model = $2 AND text_hash = $3",
+                                 provider, model, text_hash);
+      if (rows.empty()) return std::optional<std::vector<float>>();
+      pqxx::binarystring data(rows[0][1]);
+      auto values = decode_float32_blob(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()),
+                                        rows[0][0].as<std::size_t>());
+      if (!values.ok()) throw Refused{Error{redacted_ + ": query cache: " + values.error().message}};
+      return std::optional<std::vector<float>>(std::move(values).value());
+    });
+  }
+
+  // Not a catalog write: no catalog lock, no version bump, no NOTIFY.
+  Status cache_query_vector(const std::string& provider, const std::string& model, const std::string& text_hash,
+                            const std::vector<float>& values) override {
+    CINEREC_TRY(validate_vector(values, "query vector"));
+    auto result = run<bool>("write the query cache", [&](pqxx::connection& c) {
+      pqxx::work tx(c);
+      tx.exec_params0("INSERT INTO query_cache(provider, model, text_hash, dim, data) VALUES ($1, $2, $3, $4, "
+                      "$5::bytea) ON CONFLICT (provider, model, text_hash) DO UPDATE SET dim = excluded.dim, "
+                      "data = excluded.data, created_at = now()",
+                      provider, model, text_hash, static_cast<long long>(values.size()),
+                      bytea_hex(encode_float32_blob(values)));
+      tx.commit();
+      return true;
+    });
+    if (!result.ok()) return result.error();
+    return Status::Ok();
+  }
+
   Result<std::int64_t> version() override {
     return run<std::int64_t>("read the catalog version", [&](pqxx::connection& c) { return read_version(c); });
   }

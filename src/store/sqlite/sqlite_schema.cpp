@@ -55,6 +55,18 @@ CREATE TABLE trained_models (
 );
 INSERT INTO meta(key, value) VALUES ('ratings_version', '0');
 )sql",
+      // 3: query-embedding cache for `recommend --provider` (see Store::cached_query_vector).
+      R"sql(
+CREATE TABLE query_cache (
+  provider   TEXT NOT NULL,
+  model      TEXT NOT NULL,
+  text_hash  TEXT NOT NULL,
+  dim        INTEGER NOT NULL CHECK (dim > 0),
+  data       BLOB NOT NULL CHECK (length(data) = dim * 4), -- little-endian float32
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+  PRIMARY KEY (provider, model, text_hash)
+);
+)sql",
   };
   return migrations;
 }

@@ -258,6 +258,40 @@ class SqliteStore final : public Store {
     }
   }
 
+  Result<std::optional<std::vector<float>>> cached_query_vector(const std::string& provider, const std::string& model,
+                                                                const std::string& text_hash) override {
+    Statement q(db_, "SELECT dim, data FROM query_cache WHERE provider = ?1 AND model = ?2 AND text_hash = ?3");
+    if (!q.prepared()) return sqlite_error("prepare query cache read");
+    q.bind(1, provider);
+    q.bind(2, model);
+    q.bind(3, text_hash);
+    const int rc = q.step();
+    if (rc == SQLITE_DONE) return std::optional<std::vector<float>>();
+    if (rc != SQLITE_ROW) return sqlite_error("read query cache");
+    auto values = decode_float32_blob(q.blob(1), static_cast<std::size_t>(q.int64(0)));
+    if (!values.ok()) return Error{path_ + ": query cache: " + values.error().message};
+    return std::optional<std::vector<float>>(std::move(values).value());
+  }
+
+  Status cache_query_vector(const std::string& provider, const std::string& model, const std::string& text_hash,
+                            const std::vector<float>& values) override {
+    CINEREC_TRY(validate_vector(values, "query vector"));
+    auto result = in_transaction<bool>([&]() -> Result<bool> {
+      Statement write(db_, "INSERT OR REPLACE INTO query_cache(provider, model, text_hash, dim, data) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5)");
+      if (!write.prepared()) return sqlite_error("prepare query cache write");
+      write.bind(1, provider);
+      write.bind(2, model);
+      write.bind(3, text_hash);
+      write.bind(4, static_cast<std::int64_t>(values.size()));
+      write.bind_blob(5, encode_float32_blob(values));
+      if (write.step() != SQLITE_DONE) return sqlite_error("write query cache");
+      return true;
+    });
+    if (!result.ok()) return result.error();
+    return Status::Ok();
+  }
+
  private:
   Error sqlite_error(const std::string& what) const {
     return Error{path_ + ": " + what + ": " + sqlite3_errmsg(db_)};

@@ -31,7 +31,11 @@ ConfigSource config_with(std::map<std::string, std::string> env,
 }
 
 EmbedderChoice pick(std::string provider, std::string model = {}, std::optional<int> dims = {}) {
-  return EmbedderChoice{std::move(provider), std::move(model), dims};
+  EmbedderChoice choice;
+  choice.provider = std::move(provider);
+  choice.model = std::move(model);
+  choice.dimensions = dims;
+  return choice;
 }
 
 HttpOptions quiet_http() {

@@ -1,0 +1,39 @@
+#include "cli/embedder_options.h"
+
+#include <iostream>
+
+namespace cinerec::cli {
+
+void add_embedder_options(CLI::App* command, EmbedderOptions& options, bool add_model) {
+  command->add_option("--provider", options.provider,
+                      "embedding provider: openai, gemini, openai-compatible, ollama, tei, local "
+                      "(default: $CINEREC_PROVIDER; see `cinerec providers`)");
+  if (add_model) command->add_option("--model", options.model, "the provider's model (default: its configured one)");
+  command->add_option("--dimensions", options.dimensions, "ask the model for this many dimensions (if it can shorten)")
+      ->check(CLI::Range(1, 65536));
+  command->add_option("--model-dir", options.model_dir, "local provider: the model directory");
+}
+
+Result<ConfigSource> load_config() {
+  EnvLookup env = process_environment();
+  return ConfigSource::load(env, ConfigSource::default_files(env));
+}
+
+std::optional<std::string> chosen_provider(const EmbedderOptions& options, const ConfigSource& config) {
+  if (!options.provider.empty()) return options.provider;
+  return configured_default_provider(config);
+}
+
+Result<std::unique_ptr<Embedder>> build_embedder(const std::string& provider, const EmbedderOptions& options,
+                                                 const ConfigSource& config) {
+  EmbedderChoice choice;
+  choice.provider = provider;
+  choice.model = options.model;
+  choice.dimensions = options.dimensions;
+  choice.model_dir = options.model_dir;
+  HttpOptions http;
+  http.log = [](const std::string& line) { std::cerr << "cinerec: " << line << "\n" << std::flush; };
+  return make_embedder(choice, config, http);
+}
+
+}  // namespace cinerec::cli

@@ -1,0 +1,40 @@
+// Choosing and building an embedding provider from the command line, shared by `embed`,
+// `recommend --provider` and `providers`. Settings come from the environment, then ./.env and
+// ./api_keys.env (or CINEREC_ENV_FILE); see embed/provider_registry.h for the variables.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/result.h"
+#include "embed/config_source.h"
+#include "embed/embedder.h"
+#include "embed/provider_registry.h"
+
+namespace cinerec::cli {
+
+struct EmbedderOptions {
+  std::string provider;           // --provider; empty = CINEREC_PROVIDER
+  std::string model;              // --model
+  std::optional<int> dimensions;  // --dimensions
+  std::string model_dir;          // --model-dir (local provider)
+};
+
+// Adds --provider, --dimensions and --model-dir. `model_help` is the help text of --model, which
+// is added only when `add_model` is set (recommend already has its own --model).
+void add_embedder_options(CLI::App* command, EmbedderOptions& options, bool add_model);
+
+// The environment plus the default dotenv files; fails with "<file>:<line>: …" on a malformed file.
+Result<ConfigSource> load_config();
+
+// --provider if given, else CINEREC_PROVIDER, else nothing.
+std::optional<std::string> chosen_provider(const EmbedderOptions& options, const ConfigSource& config);
+
+// Builds the provider named by `provider` with the command line's model, dimensions and model
+// directory. HTTP retry notices go to stderr as "cinerec: …" lines, with keys redacted.
+Result<std::unique_ptr<Embedder>> build_embedder(const std::string& provider, const EmbedderOptions& options,
+                                                 const ConfigSource& config);
+
+}  // namespace cinerec::cli

@@ -1,0 +1,86 @@
+#include "cli/recommend_provider.h"
+
+#include "embed/cached_query.h"
+
+namespace cinerec::cli {
+
+std::string embed_command(const std::string& provider, const EmbedderOptions& options, const std::string& model) {
+  std::string cmd = "cinerec embed --provider " + provider;
+  // The stored model id may carry "@<dimensions>"; the command takes the model and --dimensions.
+  const std::string bare = model.substr(0, model.find('@'));
+  if (!bare.empty()) cmd += " --model " + bare;
+  if (options.dimensions) cmd += " --dimensions " + std::to_string(*options.dimensions);
+  if (!options.model_dir.empty()) cmd += " --model-dir " + options.model_dir;
+  return cmd;
+}
+
+namespace {
+
+Result<Recommendations> recommend(Store& store, Recommender& recommender, const std::string& provider,
+                                  const EmbedderOptions& options, Embedder& embedder, std::size_t model_count,
+                                  bool use_cache, std::string_view prompt, std::size_t k, const MovieFilter& filter,
+                                  std::vector<std::string> notices) {
+  const std::string model = embedder.model();
+  auto query = embed_query(embedder, prompt, use_cache ? &store : nullptr);
+  if (!query.ok()) return query.error();
+  if (!query->cache_warning.empty()) notices.push_back(query->cache_warning);
+  auto recs = recommender.recommend_by_vector(prompt, query->vector, provider, model, k, filter);
+  if (!recs.ok()) return recs.error();
+  const std::size_t movies = recommender.movies().size();
+  if (model_count < movies) {
+    notices.push_back("only " + std::to_string(model_count) + " of " + std::to_string(movies) + " movies have " +
+                      model + " vectors; the others cannot be recommended until you run: " +
+                      embed_command(provider, options, model));
+  }
+  for (auto& n : notices) recs->notices.push_back(std::move(n));
+  return recs;
+}
+
+}  // namespace
+
+int recommend_with_provider(const GlobalOptions& global, const std::string& provider, const EmbedderOptions& options,
+                            const ConfigSource& config, bool use_cache, std::string_view prompt, std::size_t k,
+                            const MovieFilter& filter,
+                            const std::function<int(const Result<Recommendations>&)>& print) {
+  std::vector<std::string> notices;
+  std::unique_ptr<Store> store;
+  if (use_cache) {
+    auto writable = open_db(global, OpenMode::ReadWrite);
+    if (writable.ok()) {
+      store = std::move(writable).value();
+    } else {
+      notices.push_back("query cache off (" + writable.error().message + ")");
+      use_cache = false;
+    }
+  }
+  if (!store) {
+    auto readonly = open_db(global, OpenMode::ReadOnly);
+    if (!readonly.ok()) return print(readonly.error());
+    store = std::move(readonly).value();
+  }
+  auto embedder = build_embedder(provider, options, config);
+  if (!embedder.ok()) return print(embedder.error());
+  const std::string model = (*embedder)->model();
+
+  // Vectors of different models live in different spaces: comparing them would rank noise.
+  auto models = store->models();
+  if (!models.ok()) return print(models.error());
+  std::size_t model_count = 0;
+  std::string available;
+  for (const auto& m : *models) {
+    if (m.model == model) model_count = m.count;
+    available += (available.empty() ? "" : ", ") + m.model + " (" + std::to_string(m.count) + " movies)";
+  }
+  if (model_count == 0) {
+    return print(Error{"the catalog has no vectors from " + model + ", the model " + provider +
+                       " embeds the prompt with (" +
+                       (available.empty() ? std::string("it has no vectors at all") : "it has: " + available) +
+                       "); run: " + embed_command(provider, options, model)});
+  }
+  auto recommender = Recommender::load(*store, RecommenderOptions{model});
+  if (!recommender.ok()) return print(recommender.error());
+  return print(recommend(*store, *recommender, provider, options, **embedder, model_count, use_cache, prompt, k, filter,
+                         std::move(notices)));
+}
+
+}  // namespace cinerec::cli

@@ -1,0 +1,31 @@
+// `cinerec recommend --provider P`: the prompt is embedded by an embedding provider (through the
+// query cache) and movies are ranked by cosine against the catalog's vectors of the same model.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "cli/commands.h"
+#include "cli/embedder_options.h"
+#include "common/result.h"
+#include "index/filter.h"
+#include "recommend/recommender.h"
+
+namespace cinerec::cli {
+
+// Refuses, before any API call, a provider whose model has no vectors in the catalog, naming the
+// `cinerec embed` command that makes them. With use_cache, the database is opened for writing so
+// new query vectors are cached; a read-only database just disables the cache (with a notice).
+// The recommendations point into the recommender's movies, so they are handed to `print` while it
+// is alive; returns what `print` returns.
+int recommend_with_provider(const GlobalOptions& global, const std::string& provider, const EmbedderOptions& options,
+                            const ConfigSource& config, bool use_cache, std::string_view prompt, std::size_t k,
+                            const MovieFilter& filter,
+                            const std::function<int(const Result<Recommendations>&)>& print);
+
+// The `cinerec embed …` command that makes vectors for this provider and options.
+std::string embed_command(const std::string& provider, const EmbedderOptions& options, const std::string& model);
+
+}  // namespace cinerec::cli
