@@ -276,7 +276,7 @@ class EmbedCommands(CinerecTestCase):
         env_file.write_text(f"openai_api_key={KEY}\nthis is not an assignment\n", encoding="utf-8")
         p = self.cinerec("providers", env=self.env(CINEREC_ENV_FILE=str(env_file)), check=False)
         self.assertEqual(p.returncode, 1)
-        self.assertIn(f"{env_file}:2: expected '=' after this", p.stderr)
+        self.assertIn(f"{env_file}:2: expected '=' after the name", p.stderr)
 
 
 if __name__ == "__main__":
