@@ -1,38 +1,12 @@
 #include "recommend/item_neighbours.h"
 
 #include <algorithm>
-#include <cstring>
+
+#include "common/binary_io.h"
 
 namespace cinerec {
-namespace {
-
-template <class T>
-void put(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);  // the project targets little-endian x86-64
-}
-template <class T>
-void put_array(std::string& out, const std::vector<T>& values) {
-  put<std::uint64_t>(out, values.size());
-  out.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(T));
-}
-template <class T>
-bool get(std::string_view& in, T& value) {
-  if (in.size() < sizeof value) return false;
-  std::memcpy(&value, in.data(), sizeof value);
-  in.remove_prefix(sizeof value);
-  return true;
-}
-template <class T>
-bool get_array(std::string_view& in, std::vector<T>& values) {
-  std::uint64_t n = 0;
-  if (!get(in, n) || n > in.size() / sizeof(T)) return false;
-  values.resize(n);
-  std::memcpy(values.data(), in.data(), n * sizeof(T));
-  in.remove_prefix(n * sizeof(T));
-  return true;
-}
-
-}  // namespace
+using binary_io::get_array;
+using binary_io::put_array;
 
 ItemNeighbours ItemNeighbours::from_dense(const float* dense, std::size_t n, std::size_t keep) {
   std::vector<std::vector<std::pair<std::uint32_t, float>>> lists(n);

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
+#include "common/binary_io.h"
 #include <map>
 #include <numeric>
 
@@ -18,17 +18,8 @@ namespace {
 
 constexpr char kMagic[] = "cinerec-personal-v1";
 
-template <class T>
-void put(std::string& out, T value) {
-  out.append(reinterpret_cast<const char*>(&value), sizeof value);
-}
-template <class T>
-bool get(std::string_view& in, T& value) {
-  if (in.size() < sizeof value) return false;
-  std::memcpy(&value, in.data(), sizeof value);
-  in.remove_prefix(sizeof value);
-  return true;
-}
+using binary_io::get;
+using binary_io::put;
 
 // Per-user item lists (deduplicated), the input of the co-occurrence matrix.
 std::vector<std::vector<std::uint32_t>> items_by_user(const std::vector<Interaction>& interactions) {
