@@ -9,12 +9,19 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cinerec_test import SEED_DIR, SOURCE_DIR, CinerecTestCase, run, run_json  # noqa: E402
+from cinerec_test import BIN, SEED_DIR, SOURCE_DIR, CinerecTestCase, run, run_json  # noqa: E402
 
 # Debian's python3-torch lives with the system interpreter, which may not be the first python3.
 PYTHON = os.environ.get("CINEREC_PYTHON", "/usr/bin/python3")
 
 
+def has_embed_command():
+    return subprocess.run([BIN, "embed", "--help"], capture_output=True).returncode == 0
+
+
+# `cinerec embed` and `recommend --provider` come with the providers issue; until they are on main
+# this test says so instead of failing, and runs as soon as they land.
+@unittest.skipUnless(has_embed_command(), "cinerec embed is not available yet")
 class LocalProvider(CinerecTestCase):
     @classmethod
     def setUpClass(cls):
