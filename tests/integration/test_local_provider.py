@@ -16,7 +16,9 @@ PYTHON = os.environ.get("CINEREC_PYTHON", "/usr/bin/python3")
 
 
 def has_embed_command():
-    return subprocess.run([BIN, "embed", "--help"], capture_output=True).returncode == 0
+    # CLI11 answers --help with the top-level help when `embed` is unknown, so look for its option.
+    p = subprocess.run([BIN, "embed", "--help"], capture_output=True, text=True)
+    return "--model-dir" in p.stdout
 
 
 # `cinerec embed` and `recommend --provider` come with the providers issue; until they are on main
