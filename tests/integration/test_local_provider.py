@@ -1,7 +1,10 @@
 """End to end with the built-in encoder: `cinerec embed --provider local --model-dir DIR` embeds the
 seed catalog with a generated model, then `cinerec recommend --provider local` answers prompts with
 it. The model comes from tests/local_encoder/make_models.py (random weights, real on-disk layout)."""
+import json
 import os
+import sqlite3
+import struct
 import subprocess
 import sys
 import tempfile
@@ -15,15 +18,6 @@ from cinerec_test import BIN, SEED_DIR, SOURCE_DIR, CinerecTestCase, run, run_js
 PYTHON = os.environ.get("CINEREC_PYTHON", "/usr/bin/python3")
 
 
-def has_embed_command():
-    # CLI11 answers --help with the top-level help when `embed` is unknown, so look for its option.
-    p = subprocess.run([BIN, "embed", "--help"], capture_output=True, text=True)
-    return "--model-dir" in p.stdout
-
-
-# `cinerec embed` and `recommend --provider` come with the providers issue; until they are on main
-# this test says so instead of failing, and runs as soon as they land.
-@unittest.skipUnless(has_embed_command(), "cinerec embed is not available yet")
 class LocalProvider(CinerecTestCase):
     @classmethod
     def setUpClass(cls):
@@ -49,10 +43,31 @@ class LocalProvider(CinerecTestCase):
         self.assertEqual(local[0]["dim"], 64)
         self.assertAlmostEqual(local[0]["norm"], 1.0, places=5)  # the model has a Normalize module
 
-        answer = run_json("recommend", "un magnate de la prensa y su misterio", "-k", "5", "--provider", "local",
-                          "--model-dir", self.model_dir, db=self.db)
+        # The prompt is one of the texts whose query embedding the generator computed with its own PyTorch
+        # forward pass (reference.json): each result's vector score must be the cosine between that
+        # reference and the movie's stored vector, and the movie nearest to it must be in the answer.
+        reference = json.loads((self.model_dir / "reference.json").read_text())
+        case = next(c for c in reference["cases"] if c["purpose"] == "query")
+        query = case["embedding"]
+        stored = self.stored_vectors("xlmr")
+        self.assertEqual(len(stored), 83)
+        cosine = {movie: sum(a * b for a, b in zip(query, v)) for movie, v in stored.items()}
+
+        answer = run_json("recommend", case["text"], "-k", "10", "--provider", "local", "--model-dir",
+                          self.model_dir, "--explain", db=self.db)
+        self.assertEqual(answer["provider"], "local", answer)
         self.assertEqual(answer["model"], "xlmr", answer)
-        self.assertEqual(len(answer["results"]), 5, answer)
+        self.assertEqual(len(answer["results"]), 10, answer)
+        for r in answer["results"]:
+            self.assertAlmostEqual(r["explain"]["vector"], cosine[r["id"]], delta=1e-4, msg=r["title"])
+        nearest = max(cosine, key=cosine.get)
+        self.assertIn(nearest, [r["id"] for r in answer["results"]])
+
+    def stored_vectors(self, model):
+        """movie id → stored float32 vector of MODEL, read straight from the SQLite file."""
+        with sqlite3.connect(self.db) as con:
+            rows = con.execute("SELECT movie_id, dim, data FROM vectors WHERE model = ?", (model,)).fetchall()
+        return {movie: struct.unpack(f"<{dim}f", data) for movie, dim, data in rows}
 
     def test_missing_model_dir_is_a_clear_error(self):
         p = run("embed", "--provider", "local", "--model-dir", self.tmp / "nowhere", db=self.db, check=False)
