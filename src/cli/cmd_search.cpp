@@ -112,7 +112,11 @@ int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
   }
   auto recommender = load_recommender(global, args);
   if (!recommender.ok()) return fail(recommender.error());
-  return print(recommender->recommend_offline(*prompt, args.k, filter_of(args), args.ranking), args);
+  auto recs = recommender->recommend_offline(*prompt, args.k, filter_of(args), args.ranking);
+  if (recs.ok())
+    recs->notices.push_back("offline ranking (" + recs->model +
+                            "): no embedding provider chosen; --provider or CINEREC_PROVIDER (see cinerec providers)");
+  return print(recs, args);
 }
 
 void add_search_options(CLI::App* command, SearchArgs& args) {

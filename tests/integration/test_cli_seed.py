@@ -46,6 +46,9 @@ class SeedCatalog(CinerecTestCase):
         pianist = run_json("recommend", "película de un pianista", db=db)
         self.assertEqual(pianist["provider"], "offline")
         self.assertEqual(pianist["results"][0]["title"], "El pianista")
+        self.assertTrue(any("no embedding provider chosen" in n for n in pianist["notices"]), pianist["notices"])
+        table = run("recommend", "película de un pianista", "-k", "2", db=db).stdout
+        self.assertIn("note: offline ranking (bm25+text-embedding-3-small): no embedding provider chosen", table)
         war = run_json("recommend", "película de la segunda guerra mundial", "-k", "5", db=db)["results"]
         self.assertEqual(len(war), 5)
         self.assertTrue({r["title"] for r in war} <= WWII_FILMS, [r["title"] for r in war])
