@@ -44,19 +44,11 @@ Result<std::vector<std::vector<float>>> GeminiEmbedder::embed_batch(
     requests.push_back(std::move(r));
   }
 
-  HttpRequest request;
-  request.url = endpoint_;
-  request.headers.push_back({"Content-Type", "application/json"});
-  request.headers.push_back({"x-goog-api-key", config_.api_key, /*secret=*/true});
-  request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-
-  auto response = http_.send(request, provider());
-  if (!response.ok()) return response.error();
-  auto json = parse_json(response->body);
+  auto json = post_json(http_, endpoint_, {{"x-goog-api-key", config_.api_key, /*secret=*/true}}, body);
   if (!json.ok()) return json.error();
-  const auto embeddings = json->is_object() ? json->find("embeddings") : json->end();
-  if (!json->is_object() || embeddings == json->end() || !embeddings->is_array())
-    return error("response has no \"embeddings\" array");
+  auto found = array_field(*json, "embeddings");
+  if (!found.ok()) return found.error();
+  const nlohmann::json* embeddings = *found;
   if (embeddings->size() != texts.size()) {
     return error("asked for " + std::to_string(texts.size()) + " embeddings, got " +
                  std::to_string(embeddings->size()));

@@ -24,26 +24,11 @@ Result<std::vector<std::vector<float>>> OllamaEmbedder::embed_batch(
   body["input"] = nlohmann::json(std::vector<std::string>(texts.begin(), texts.end()));
   if (config_.dimensions) body["dimensions"] = *config_.dimensions;
 
-  HttpRequest request;
-  request.url = endpoint_;
-  request.headers.push_back({"Content-Type", "application/json"});
-  request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-
-  auto response = http_.send(request, provider());
-  if (!response.ok()) return response.error();
-  auto json = parse_json(response->body);
+  auto json = post_json(http_, endpoint_, {}, body);
   if (!json.ok()) return json.error();
-  const auto embeddings = json->is_object() ? json->find("embeddings") : json->end();
-  if (!json->is_object() || embeddings == json->end() || !embeddings->is_array())
-    return error("response has no \"embeddings\" array");
-  std::vector<std::vector<float>> out;
-  out.reserve(embeddings->size());
-  for (std::size_t i = 0; i < embeddings->size(); ++i) {
-    auto v = parse_vector((*embeddings)[i], "embeddings[" + std::to_string(i) + "]");
-    if (!v.ok()) return v.error();
-    out.push_back(std::move(v.value()));
-  }
-  return out;
+  auto embeddings = array_field(*json, "embeddings");
+  if (!embeddings.ok()) return embeddings.error();
+  return parse_vectors(**embeddings, "embeddings");
 }
 
 }  // namespace cinerec

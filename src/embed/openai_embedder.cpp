@@ -51,20 +51,13 @@ Result<std::vector<std::vector<float>>> OpenAIEmbedder::embed_batch(
   body["encoding_format"] = "float";
   if (config_.dimensions) body["dimensions"] = *config_.dimensions;
 
-  HttpRequest request;
-  request.url = endpoint_;
-  request.headers.push_back({"Content-Type", "application/json"});
-  if (!config_.api_key.empty())
-    request.headers.push_back({"Authorization", "Bearer " + config_.api_key, /*secret=*/true});
-  request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-
-  auto response = http_.send(request, provider());
-  if (!response.ok()) return response.error();
-  auto json = parse_json(response->body);
+  std::vector<HttpHeader> headers;
+  if (!config_.api_key.empty()) headers.push_back({"Authorization", "Bearer " + config_.api_key, /*secret=*/true});
+  auto json = post_json(http_, endpoint_, std::move(headers), body);
   if (!json.ok()) return json.error();
-  const auto data = json->find("data");
-  if (!json->is_object() || data == json->end() || !data->is_array())
-    return error("response has no \"data\" array");
+  auto found = array_field(*json, "data");
+  if (!found.ok()) return found.error();
+  const nlohmann::json* data = *found;
   if (data->size() != texts.size()) {
     return error("asked for " + std::to_string(texts.size()) + " embeddings, got " +
                  std::to_string(data->size()));

@@ -60,6 +60,40 @@ Result<std::vector<std::vector<float>>> RemoteEmbedder::embed(const std::vector<
   return out;
 }
 
+Result<nlohmann::json> RemoteEmbedder::post_json(const HttpClient& http, const std::string& url,
+                                                 std::vector<HttpHeader> headers, const nlohmann::json& body) const {
+  HttpRequest request;
+  request.url = url;
+  request.headers = std::move(headers);
+  request.headers.push_back({"Content-Type", "application/json"});
+  // Invalid UTF-8 was refused before (embed); `replace` only guards against what slips through.
+  request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  auto response = http.send(request, provider_);
+  if (!response.ok()) return response.error();
+  return parse_json(response->body);
+}
+
+Result<const nlohmann::json*> RemoteEmbedder::array_field(const nlohmann::json& response,
+                                                          const std::string& field) const {
+  const auto it = response.is_object() ? response.find(field) : response.end();
+  if (!response.is_object() || it == response.end() || !it->is_array())
+    return error("response has no \"" + field + "\" array");
+  return &*it;
+}
+
+Result<std::vector<std::vector<float>>> RemoteEmbedder::parse_vectors(const nlohmann::json& array,
+                                                                      const std::string& what) const {
+  if (!array.is_array()) return error("response " + (what.empty() ? "" : "field " + what + " ") + "is not an array of embeddings");
+  std::vector<std::vector<float>> out;
+  out.reserve(array.size());
+  for (std::size_t i = 0; i < array.size(); ++i) {
+    auto v = parse_vector(array[i], what + "[" + std::to_string(i) + "]");
+    if (!v.ok()) return v.error();
+    out.push_back(std::move(v).value());
+  }
+  return out;
+}
+
 Result<nlohmann::json> RemoteEmbedder::parse_json(const std::string& body) const {
   try {
     return nlohmann::json::parse(body);

@@ -14,6 +14,7 @@
 
 #include "embed/batching.h"
 #include "embed/embedder.h"
+#include "embed/http_client.h"
 
 namespace cinerec {
 
@@ -38,10 +39,19 @@ class RemoteEmbedder : public Embedder {
   virtual Result<std::vector<std::vector<float>>> embed_batch(std::span<const std::string> texts,
                                                               EmbedPurpose purpose) = 0;
 
+  // POSTs `body` as JSON to `url` with `headers` (Content-Type is added) and parses the answer.
+  // Errors name the provider: transport and HTTP errors as HttpClient reports them (secrets
+  // redacted), malformed JSON with its position.
+  Result<nlohmann::json> post_json(const HttpClient& http, const std::string& url, std::vector<HttpHeader> headers,
+                                   const nlohmann::json& body) const;
   // Parses a response body, with an error saying which provider sent malformed JSON and where.
   Result<nlohmann::json> parse_json(const std::string& body) const;
+  // The array `response[field]`, or an error when the response is not an object holding one.
+  Result<const nlohmann::json*> array_field(const nlohmann::json& response, const std::string& field) const;
   // Reads a JSON array of numbers as floats; `what` names it in errors ("data[3].embedding").
   Result<std::vector<float>> parse_vector(const nlohmann::json& value, const std::string& what) const;
+  // Reads a JSON array of such arrays; element i is named `what[i]` in errors.
+  Result<std::vector<std::vector<float>>> parse_vectors(const nlohmann::json& array, const std::string& what) const;
   // "<provider>: <message>"
   Error error(const std::string& message) const;
 

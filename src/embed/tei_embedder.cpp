@@ -51,25 +51,9 @@ Result<std::vector<std::vector<float>>> TeiEmbedder::embed_batch(std::span<const
   body["inputs"] = nlohmann::json(std::vector<std::string>(texts.begin(), texts.end()));
   body["truncate"] = config_.truncate;
 
-  HttpRequest request;
-  request.url = endpoint_;
-  request.headers = auth_headers(config_);
-  request.headers.push_back({"Content-Type", "application/json"});
-  request.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-
-  auto response = http_.send(request, provider());
-  if (!response.ok()) return response.error();
-  auto json = parse_json(response->body);
+  auto json = post_json(http_, endpoint_, auth_headers(config_), body);
   if (!json.ok()) return json.error();
-  if (!json->is_array()) return error("response is not an array of embeddings");
-  std::vector<std::vector<float>> out;
-  out.reserve(json->size());
-  for (std::size_t i = 0; i < json->size(); ++i) {
-    auto v = parse_vector((*json)[i], "[" + std::to_string(i) + "]");
-    if (!v.ok()) return v.error();
-    out.push_back(std::move(v.value()));
-  }
-  return out;
+  return parse_vectors(*json, "");
 }
 
 }  // namespace cinerec
