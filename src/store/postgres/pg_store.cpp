@@ -300,6 +300,12 @@ class PostgresStore final : public Store {
       pqxx::nontransaction setup(*c);
       setup.exec0("SET client_min_messages = warning");
       if (mode_ == OpenMode::ReadOnly) setup.exec0("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+      // A reader (a replica's loader, a CLI query) never waits forever behind a lock or a stuck server.
+      // Writers are not limited: a large import may hold the catalog lock for minutes, and the writers
+      // queued behind it should wait. A URL that sets statement_timeout (options=-c statement_timeout=…)
+      // keeps its own.
+      if (mode_ == OpenMode::ReadOnly && uri_.find("statement_timeout") == std::string::npos)
+        setup.exec0("SET statement_timeout = '60s'");
       setup.commit();
       conn_ = std::move(c);
       return Status::Ok();

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <cstdio>
 #include <optional>
+#include <set>
+#include <utility>
 
 namespace cinerec {
 namespace {
@@ -108,22 +110,26 @@ Result<std::string> postgres_connection_uri(std::string_view url) {
   if (!is_postgres_url(url))
     return Error{redact_postgres_url(url) + ": not a PostgreSQL URL (expected postgres://USER@HOST:PORT/DATABASE)"};
   auto parts = split(url);
-  bool has_timeout = false, has_name = false;
+  std::set<std::string, std::less<>> given;
   std::optional<std::string> bad;
-  for_each_param(url, parts, [&](std::string_view raw, std::string_view name, std::string_view value) {
-    if (name == "connect_timeout") has_timeout = true;
-    if (name == "application_name") has_name = true;
+  for_each_param(url, parts, [&](std::string_view raw, std::string_view name, std::string_view) {
+    given.emplace(name);
     if ((name.empty() || raw.find('=') == std::string_view::npos) && !bad) bad = std::string(raw);
   });
   if (bad)
     return Error{redact_postgres_url(url) + ": malformed query parameter \"" + *bad + "\" (expected NAME=VALUE)"};
   std::string uri(url);
-  auto add = [&](std::string_view param) {
-    uri += (uri.find('?', parts.after_scheme) == std::string::npos ? "?" : "&");
-    uri += param;
+  // Without these a dead host or a silently dropped connection (a failover, a cut network) would block
+  // a call for the kernel's TCP timeouts, minutes; with them it fails in seconds and is retried.
+  static constexpr std::pair<std::string_view, std::string_view> kDefaults[] = {
+      {"connect_timeout", "5"},      {"application_name", "cinerec"}, {"keepalives_idle", "10"},
+      {"keepalives_interval", "5"}, {"keepalives_count", "3"},        {"tcp_user_timeout", "15000"},
   };
-  if (!has_timeout) add("connect_timeout=5");
-  if (!has_name) add("application_name=cinerec");
+  for (const auto& [name, value] : kDefaults) {
+    if (given.count(name)) continue;
+    uri += (uri.find('?', parts.after_scheme) == std::string::npos ? "?" : "&");
+    uri += std::string(name) + "=" + std::string(value);
+  }
   return uri;
 }
 

@@ -21,8 +21,10 @@ std::string redact_postgres_url(std::string_view url);
 std::string postgres_url_password(std::string_view url);
 
 // Checks the URL's shape (scheme, a database name, well-formed query parameters) and returns the
-// libpq connection URI: the given URL plus connect_timeout (default 5 s) and application_name=cinerec
-// unless the URL sets them. Errors never contain the password.
+// libpq connection URI: the given URL plus, unless the URL sets them, connect_timeout=5 (seconds),
+// application_name=cinerec, TCP keepalives (idle 10 s, then every 5 s, 3 probes) and
+// tcp_user_timeout=15000 (ms), so a dead server or network is noticed in seconds. Errors never contain
+// the password.
 Result<std::string> postgres_connection_uri(std::string_view url);
 
 // libpq's multi-line error text as one line (lines joined with "; "), with `password` (when at least 4

@@ -33,13 +33,24 @@ TEST(PgUrl, ExtractsPassword) {
   EXPECT_EQ(postgres_url_password("postgres://ana@h/db"), "");
 }
 
-TEST(PgUrl, ConnectionUriAddsTimeoutAndName) {
+TEST(PgUrl, ConnectionUriAddsTimeoutsNameAndKeepalives) {
   auto uri = postgres_connection_uri("postgres://ana:pw@h/db");
   ASSERT_TRUE(uri.ok());
-  EXPECT_EQ(*uri, "postgres://ana:pw@h/db?connect_timeout=5&application_name=cinerec");
-  auto given = postgres_connection_uri("postgres://h/db?connect_timeout=1&application_name=replica-2");
+  EXPECT_EQ(*uri,
+            "postgres://ana:pw@h/db?connect_timeout=5&application_name=cinerec&keepalives_idle=10&"
+            "keepalives_interval=5&keepalives_count=3&tcp_user_timeout=15000");
+  auto given = postgres_connection_uri(
+      "postgres://h/db?connect_timeout=1&application_name=replica-2&keepalives_idle=30&keepalives_interval=1&"
+      "keepalives_count=9&tcp_user_timeout=0");
   ASSERT_TRUE(given.ok());
-  EXPECT_EQ(*given, "postgres://h/db?connect_timeout=1&application_name=replica-2");
+  EXPECT_EQ(*given,
+            "postgres://h/db?connect_timeout=1&application_name=replica-2&keepalives_idle=30&keepalives_interval=1&"
+            "keepalives_count=9&tcp_user_timeout=0");
+  auto some = postgres_connection_uri("postgres://h/db?keepalives_idle=60");
+  ASSERT_TRUE(some.ok());
+  EXPECT_EQ(*some,
+            "postgres://h/db?keepalives_idle=60&connect_timeout=5&application_name=cinerec&keepalives_interval=5&"
+            "keepalives_count=3&tcp_user_timeout=15000");
 }
 
 TEST(PgUrl, MalformedParameterIsRefusedWithoutPassword) {
