@@ -4,8 +4,8 @@
 
 #include "cli/commands.h"
 #include "embed/config_source.h"
-#include "recommend/recommender.h"
 #include "server/http_server.h"
+#include "server/live_catalog.h"
 #include "server/poster_files.h"
 #include "server/providers.h"
 #include "server/web_app.h"
@@ -18,19 +18,22 @@ struct ServeArgs {
   std::string posters_dir;
   std::string model;
   int timeout_seconds = 10;
+  bool no_reload = false;
 };
 
 int run_serve(const GlobalOptions& global, ServeArgs& args) {
   args.server.read_timeout_seconds = args.server.write_timeout_seconds = args.timeout_seconds;
-  auto store = open_db(global, OpenMode::ReadOnly);
-  if (!store.ok()) return fail(store.error());
-  auto recommender = Recommender::load(**store, RecommenderOptions{args.model});
-  if (!recommender.ok()) return fail(recommender.error());
+  LiveCatalogOptions live_options;
+  live_options.recommender.model = args.model;
+  live_options.watch = !args.no_reload;
+  auto live = LiveCatalog::open(global.db, live_options, server_log);
+  if (!live.ok()) return fail(live.error());
+  auto first = (*live)->current();
 
   std::filesystem::path posters_dir = args.posters_dir;
   if (posters_dir.empty())
     if (const char* env = std::getenv("CINEREC_POSTERS_DIR"); env && *env) posters_dir = env;
-  if (posters_dir.empty()) posters_dir = PosterFiles::guess_dir(recommender->movies());
+  if (posters_dir.empty()) posters_dir = PosterFiles::guess_dir(first->recommender.movies());
   PosterFiles posters(posters_dir);
   if (posters.dir().empty())
     std::cerr << "cinerec: no posters directory" << (posters_dir.empty() ? "" : " at " + posters_dir.string())
@@ -45,11 +48,13 @@ int run_serve(const GlobalOptions& global, ServeArgs& args) {
   http.retry.max_attempts = 2;
   auto providers = std::make_unique<ProviderSet>(std::move(config).value(), http);
 
-  std::size_t movies = recommender->movies().size();
-  WebApp app(std::move(recommender).value(), std::move(providers), std::move(posters));
-  args.server.on_listening = [movies](const std::string& host, int port) {
-    std::cout << "cinerec: serving " << movies << " movies at http://" << host << ":" << port
-              << "/  (Ctrl-C to stop)" << std::endl;
+  std::size_t movies = first->recommender.movies().size();
+  std::int64_t version = first->version;
+  first.reset();  // a reload may free it
+  WebApp app(**live, std::move(providers), std::move(posters));
+  args.server.on_listening = [movies, version](const std::string& host, int port) {
+    std::cout << "cinerec: serving " << movies << " movies (catalog version " << version << ") at http://" << host
+              << ":" << port << "/  (Ctrl-C to stop)" << std::endl;
   };
   auto status = serve(app, args.server);
   if (!status.ok()) return fail(status.error());
@@ -79,6 +84,8 @@ void register_serve_command(CLI::App& app, GlobalOptions& global) {
   serve->add_option("--timeout", args->timeout_seconds, "read and write timeout per request, in seconds")
       ->capture_default_str()
       ->check(CLI::Range(1, 600));
+  serve->add_flag("--no-reload", args->no_reload,
+                  "serve the catalog as it was at start-up (default: reload it whenever any process changes it)");
   serve->add_flag("--no-access-log", [args](std::int64_t) { args->server.access_log = false; },
                   "do not log requests on stderr");
   serve->callback([&global, args] { global.run = [&global, args] { return run_serve(global, *args); }; });

@@ -1,6 +1,7 @@
 #include "server/api.h"
 
 #include <charconv>
+#include <ctime>
 #include <optional>
 #include <variant>
 
@@ -103,6 +104,15 @@ json recommendations_item(const Recommendations& recs) {
   return j;
 }
 
+std::string utc_timestamp(std::chrono::system_clock::time_point t) {
+  std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 // Looks up /api/movies/{id}; the id part is whatever the route captured.
 std::variant<const Movie*, ApiError> movie_of(const ApiContext& ctx, const std::string& id) {
   long long v = 0;
@@ -183,9 +193,13 @@ std::optional<ApiError> params_from_json(const ApiContext& ctx, const WebRequest
 
 std::string poster_url(const Movie& movie) { return "/posters/" + std::to_string(movie.id); }
 
-WebResponse api_health(const ApiContext& ctx) {
+WebResponse api_health(const ApiContext& ctx, const CatalogHealth& catalog) {
   json j;
-  j["status"] = "ok";
+  j["status"] = catalog.database_reachable ? "ok" : "degraded";
+  j["catalog_version"] = catalog.version;
+  j["catalog_loaded_at"] = utc_timestamp(catalog.loaded_at);
+  j["reloads"] = catalog.reloads;
+  j["database"] = catalog.database_reachable ? "reachable" : "unreachable";
   j["movies"] = ctx.recommender->movies().size();
   std::size_t with_vectors = 0;
   for (const auto& m : ctx.recommender->movies())

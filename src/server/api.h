@@ -8,6 +8,8 @@
 // {"error": {"code", "message"}} with a stable code and a one-line message.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 
 #include "recommend/recommender.h"
@@ -37,7 +39,18 @@ struct ApiLimits {
   static constexpr std::size_t kMaxQueryBytes = 200;
 };
 
-WebResponse api_health(const ApiContext& ctx);
+// What /api/health says about the catalog snapshot being served and the database behind it. The
+// database's error message stays in the server log: it names internal hosts.
+struct CatalogHealth {
+  std::int64_t version = 0;
+  std::chrono::system_clock::time_point loaded_at;
+  std::uint64_t reloads = 0;
+  bool database_reachable = true;
+};
+
+// 200 in every case: a replica whose database is down still answers from memory ("status":
+// "degraded"), and a load balancer should keep sending it requests.
+WebResponse api_health(const ApiContext& ctx, const CatalogHealth& catalog);
 WebResponse api_movies(const ApiContext& ctx, const WebRequest& req);
 WebResponse api_movie(const ApiContext& ctx, const std::string& id);
 WebResponse api_similar(const ApiContext& ctx, const std::string& id, const WebRequest& req);

@@ -131,6 +131,11 @@ struct StopSignals {
 
 }  // namespace
 
+void server_log(const std::string& message) {
+  std::lock_guard lock(log_mutex);
+  std::cerr << utc_now() << ' ' << printable(message, 500) << std::endl;
+}
+
 Status serve(const WebApp& app, const ServeOptions& options) {
   StopSignals signals;
   if (!signals.installed) return Error{"cannot install the SIGINT/SIGTERM handlers (pipe: " + std::string(std::strerror(errno)) + ")"};

@@ -30,6 +30,10 @@ struct ServeOptions {
   std::function<void(const std::string& host, int port)> on_listening;  // called once bound
 };
 
+// Writes "TIME message" as one line on stderr, never interleaved with access-log lines. Thread-safe.
+// The message is cut at 500 bytes and control characters are replaced, so it cannot forge log lines.
+void server_log(const std::string& message);
+
 // Serves until SIGINT/SIGTERM. Fails when the address cannot be bound.
 Status serve(const WebApp& app, const ServeOptions& options);
 

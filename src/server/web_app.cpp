@@ -65,16 +65,13 @@ const std::map<std::string, std::string>& english_genres() {
 
 }  // namespace
 
-WebApp::WebApp(Recommender recommender, std::unique_ptr<ProviderSet> providers, PosterFiles posters)
-    : recommender_(std::move(recommender)),
-      catalog_(recommender_.movies()),
-      providers_(std::move(providers)),
-      posters_(std::move(posters)) {
-  api_ = ApiContext{&recommender_, &catalog_, providers_.get()};
-}
+WebApp::WebApp(const LiveCatalog& catalog, std::unique_ptr<ProviderSet> providers, PosterFiles posters)
+    : catalog_(catalog), providers_(std::move(providers)), posters_(std::move(posters)) {}
 
 WebResponse WebApp::handle(const WebRequest& request) const {
-  WebResponse r = route(request);
+  // Held to the end of the request: a reload meanwhile does not change what this request sees.
+  auto snapshot = catalog_.current();
+  WebResponse r = route(request, *snapshot);
   r.headers.push_back({"X-Content-Type-Options", "nosniff"});
   r.headers.push_back({"Referrer-Policy", "no-referrer"});
   r.headers.push_back({"X-Frame-Options", "DENY"});
@@ -83,7 +80,8 @@ WebResponse WebApp::handle(const WebRequest& request) const {
   return r;
 }
 
-WebResponse WebApp::route(const WebRequest& req) const {
+WebResponse WebApp::route(const WebRequest& req, const CatalogSnapshot& snapshot) const {
+  const ApiContext api{&snapshot.recommender, &snapshot.view, providers_.get()};
   static const std::regex movie_re("/api/movies/([^/]+)");
   static const std::regex similar_re("/api/movies/([^/]+)/similar");
   static const std::regex poster_re("/posters/([0-9]{1,18})");
@@ -94,26 +92,26 @@ WebResponse WebApp::route(const WebRequest& req) const {
   std::smatch m;
 
   if (path == "/api/recommend") {
-    if (get || req.method == "POST") return api_recommend(api_, req);
+    if (get || req.method == "POST") return api_recommend(api, req);
     return method_not_allowed(req, "GET, HEAD, POST");
   }
   // Every other route is read-only.
   auto only_get = [&](auto&& handler) { return get ? handler() : method_not_allowed(req, "GET, HEAD"); };
-  if (path == "/api/health") return only_get([&] { return api_health(api_); });
-  if (path == "/api/stats") return only_get([&] { return api_stats(api_); });
-  if (path == "/api/movies") return only_get([&] { return api_movies(api_, req); });
+  if (path == "/api/health") return only_get([&] { return health(api, snapshot); });
+  if (path == "/api/stats") return only_get([&] { return api_stats(api); });
+  if (path == "/api/movies") return only_get([&] { return api_movies(api, req); });
   if (path == "/api/openapi.json") {
     return only_get([&] {
       const StaticAsset* doc = find_static_asset("openapi.json");
       return doc ? asset_response(*doc, req, "no-cache") : not_found(req);
     });
   }
-  if (std::regex_match(path, m, similar_re)) return only_get([&] { return api_similar(api_, m[1], req); });
-  if (std::regex_match(path, m, movie_re)) return only_get([&] { return api_movie(api_, m[1]); });
+  if (std::regex_match(path, m, similar_re)) return only_get([&] { return api_similar(api, m[1], req); });
+  if (std::regex_match(path, m, movie_re)) return only_get([&] { return api_movie(api, m[1]); });
   if (path.rfind("/api/", 0) == 0 || path == "/api") return not_found(req);
 
-  if (std::regex_match(path, m, poster_re)) return only_get([&] { return poster(m[1], req); });
-  if (std::regex_match(path, m, chart_re)) return only_get([&] { return chart(m[1], req); });
+  if (std::regex_match(path, m, poster_re)) return only_get([&] { return poster(snapshot, m[1], req); });
+  if (std::regex_match(path, m, chart_re)) return only_get([&] { return chart(snapshot, m[1], req); });
   if (path.rfind("/static/", 0) == 0) {
     // Only embedded files exist here; the path never reaches the file system.
     const StaticAsset* asset = find_static_asset(std::string_view(path).substr(8));
@@ -126,8 +124,18 @@ WebResponse WebApp::route(const WebRequest& req) const {
   return only_get([&] { return page_shell(req, 404); });
 }
 
-WebResponse WebApp::poster(const std::string& id, const WebRequest& req) const {
-  const Movie* movie = recommender_.find_id(std::stoll(id));
+WebResponse WebApp::health(const ApiContext& api, const CatalogSnapshot& snapshot) const {
+  auto live = catalog_.status();
+  CatalogHealth h;
+  h.version = snapshot.version;
+  h.loaded_at = snapshot.loaded_at;
+  h.reloads = live.reloads;
+  h.database_reachable = live.database_reachable;
+  return api_health(api, h);
+}
+
+WebResponse WebApp::poster(const CatalogSnapshot& snapshot, const std::string& id, const WebRequest& req) const {
+  const Movie* movie = snapshot.recommender.find_id(std::stoll(id));
   if (!movie) return not_found(req);
   PosterImage image = posters_.poster(movie->poster);
   WebResponse r;
@@ -143,9 +151,9 @@ WebResponse WebApp::poster(const std::string& id, const WebRequest& req) const {
   return r;
 }
 
-WebResponse WebApp::chart(const std::string& name, const WebRequest& req) const {
+WebResponse WebApp::chart(const CatalogSnapshot& snapshot, const std::string& name, const WebRequest& req) const {
   const bool english = req.param("lang").value_or("es") == "en";
-  const auto& stats = catalog_.stats();
+  const auto& stats = snapshot.view.stats();
   BarChart c;
   if (name == "year") {
     c.title = english ? "Movies per year" : "Películas por año";

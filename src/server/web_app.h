@@ -1,8 +1,8 @@
 // The whole site as one function from request to response: the JSON API (api.h), the front end's
 // pages and assets (embedded, static_assets.h), posters (poster_files.h) and the statistics charts
 // (svg_chart.h). Independent of the HTTP library: http_server.cpp only translates requests and
-// responses. The catalog is a snapshot taken at start-up; a server started before an import does not
-// see the new movies until it is restarted.
+// responses. Each request is answered from the one catalog snapshot current when it started
+// (live_catalog.h), which is replaced whenever another process changes the catalog.
 //
 // Routes: /api/... (see api.h), /posters/{id}, /charts/{year|decade|genre}.svg?lang=es|en,
 // /static/{asset}, and the pages /, /recomendaciones, /estadisticas, /peliculas/{id} (one HTML
@@ -13,9 +13,8 @@
 
 #include <memory>
 
-#include "recommend/recommender.h"
 #include "server/api.h"
-#include "server/catalog_view.h"
+#include "server/live_catalog.h"
 #include "server/poster_files.h"
 #include "server/providers.h"
 #include "server/web_types.h"
@@ -24,26 +23,25 @@ namespace cinerec {
 
 class WebApp {
  public:
-  WebApp(Recommender recommender, std::unique_ptr<ProviderSet> providers, PosterFiles posters);
+  // `catalog` must outlive the app.
+  WebApp(const LiveCatalog& catalog, std::unique_ptr<ProviderSet> providers, PosterFiles posters);
   WebApp(const WebApp&) = delete;
   WebApp& operator=(const WebApp&) = delete;
 
   // Thread-safe: may be called from any number of worker threads at once.
   WebResponse handle(const WebRequest& request) const;
 
-  const Recommender& recommender() const { return recommender_; }
   const PosterFiles& posters() const { return posters_; }
 
  private:
-  WebResponse route(const WebRequest& request) const;
-  WebResponse poster(const std::string& id, const WebRequest& request) const;
-  WebResponse chart(const std::string& name, const WebRequest& request) const;
+  WebResponse route(const WebRequest& request, const CatalogSnapshot& snapshot) const;
+  WebResponse health(const ApiContext& api, const CatalogSnapshot& snapshot) const;
+  WebResponse poster(const CatalogSnapshot& snapshot, const std::string& id, const WebRequest& request) const;
+  WebResponse chart(const CatalogSnapshot& snapshot, const std::string& name, const WebRequest& request) const;
 
-  Recommender recommender_;
-  CatalogView catalog_;  // points into recommender_.movies()
+  const LiveCatalog& catalog_;
   std::unique_ptr<ProviderSet> providers_;
   PosterFiles posters_;
-  ApiContext api_;
 };
 
 }  // namespace cinerec

@@ -5,7 +5,8 @@
 namespace cinerec {
 
 Result<std::unique_ptr<CatalogWatcher>> CatalogWatcher::start(const std::string& location, OnChange on_change,
-                                                              OnError on_error, CatalogWatcherOptions options) {
+                                                              OnError on_error, CatalogWatcherOptions options,
+                                                              OnRecover on_recover) {
   auto store = open_store(location, OpenMode::ReadOnly);
   if (!store.ok()) return store.error();
   auto version = (*store)->version();
@@ -13,7 +14,7 @@ Result<std::unique_ptr<CatalogWatcher>> CatalogWatcher::start(const std::string&
   std::unique_ptr<CatalogWatcher> watcher(new CatalogWatcher());
   watcher->version_ = *version;
   watcher->thread_ = std::thread(&CatalogWatcher::loop, watcher.get(), location, std::move(store).value(),
-                                 std::move(on_change), std::move(on_error), options);
+                                 std::move(on_change), std::move(on_error), options, std::move(on_recover));
   return watcher;
 }
 
@@ -23,7 +24,7 @@ CatalogWatcher::~CatalogWatcher() {
 }
 
 void CatalogWatcher::loop(std::string location, std::unique_ptr<Store> store, OnChange on_change, OnError on_error,
-                          CatalogWatcherOptions options) {
+                          CatalogWatcherOptions options, OnRecover on_recover) {
   bool failing = false;
   auto pause = [&] {
     for (auto waited = std::chrono::milliseconds(0); waited < options.retry_interval && !stop_;
@@ -50,6 +51,7 @@ void CatalogWatcher::loop(std::string location, std::unique_ptr<Store> store, On
       pause();
       continue;
     }
+    if (failing && on_recover) on_recover();
     failing = false;
     if (*current != version_) {
       version_ = *current;

@@ -6,7 +6,8 @@
 // few milliseconds after the commit), with SQLite within 50 ms. on_change(version) runs on that thread
 // once per observed version change (several quick writes may coalesce into one call). When the store
 // is unreachable (a database restart), on_error(message) is called once per outage and the watcher
-// keeps retrying every retry_interval; when it is back, a change made meanwhile is reported as usual.
+// keeps retrying every retry_interval; when it is back, on_recover() is called once and a change made
+// meanwhile is reported as usual.
 //
 // Intended use in a server: keep the current Recommender in a std::shared_ptr<const Recommender>;
 // in on_change, load a new one from a store of your own and swap the pointer (atomically). Requests
@@ -36,11 +37,13 @@ class CatalogWatcher {
  public:
   using OnChange = std::function<void(std::int64_t version)>;
   using OnError = std::function<void(const std::string& message)>;
+  using OnRecover = std::function<void()>;
 
   // Opens `location` read-only and reads the current version (reported by version(), not on_change);
   // fails when the store cannot be opened now. Then watches until destroyed.
   static Result<std::unique_ptr<CatalogWatcher>> start(const std::string& location, OnChange on_change,
-                                                       OnError on_error = {}, CatalogWatcherOptions options = {});
+                                                       OnError on_error = {}, CatalogWatcherOptions options = {},
+                                                       OnRecover on_recover = {});
 
   // Stops the thread; returns within about one slice, plus a callback that is running, or a few seconds
   // when the store is in the middle of reconnecting.
@@ -54,7 +57,7 @@ class CatalogWatcher {
  private:
   CatalogWatcher() = default;
   void loop(std::string location, std::unique_ptr<class Store> store, OnChange on_change, OnError on_error,
-            CatalogWatcherOptions options);
+            CatalogWatcherOptions options, OnRecover on_recover);
 
   std::atomic<std::int64_t> version_{0};
   std::atomic<bool> stop_{false};

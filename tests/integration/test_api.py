@@ -90,6 +90,10 @@ class HealthAndDocs(unittest.TestCase):
     def test_health(self):
         h = get_json("/api/health")
         self.assertEqual(h["status"], "ok")
+        self.assertEqual(h["database"], "reachable")
+        self.assertGreaterEqual(h["catalog_version"], 1)
+        self.assertEqual(h["reloads"], 0)
+        self.assertRegex(h["catalog_loaded_at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertEqual(h["movies"], 83)
         self.assertEqual(h["model"], "text-embedding-3-small")
         self.assertEqual(h["vectors"], 83)
