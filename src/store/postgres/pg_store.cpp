@@ -9,6 +9,7 @@
 
 #include "common/text.h"
 #include "store/postgres/pg_schema.h"
+#include "store/postgres/pg_session.h"
 #include "store/postgres/pg_url.h"
 #include "store/vector_codec.h"
 
@@ -38,26 +39,23 @@ class CatalogListener final : public pqxx::notification_receiver {
   void operator()(const std::string&, int) override {}
 };
 
-// Thrown inside a transaction body to abort it with a user-facing message (rolled back, not retried).
-struct Refused {
-  Error error;
-};
-
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::string url, std::string uri, OpenMode mode)
-      : redacted_(redact_postgres_url(url)), uri_(std::move(uri)), password_(postgres_url_password(url)), mode_(mode) {}
-
-  ~PostgresStore() override {
-    listener_.reset();  // refers to conn_
+  PostgresStore(const std::string& url, std::string uri, OpenMode mode) : session_(url, std::move(uri), mode) {
+    session_.on_disconnect([this] { listener_.reset(); });  // the listener refers to the connection
   }
 
-  std::string describe() const override { return redacted_; }
+  ~PostgresStore() override {
+    listener_.reset();
+    session_.on_disconnect({});
+  }
+
+  std::string describe() const override { return session_.redacted(); }
 
   // Connects, and brings the schema to the current version (or checks it is current, read-only).
   Status open() {
-    CINEREC_TRY(connect());
-    auto checked = run<bool>("check the schema", [&](pqxx::connection& c) -> bool {
+    CINEREC_TRY(session_.connect());
+    auto checked = session_.run<bool>("check the schema", [&](pqxx::connection& c) -> bool {
       check_schema(c);
       return true;
     });
@@ -71,7 +69,7 @@ class PostgresStore final : public Store {
       if (!keys.insert(fold_for_search(records[i].title)).second)
         return Error{"record " + std::to_string(i) + ": duplicate title \"" + records[i].title + "\" in one batch"};
     }
-    return run<UpsertSummary>("import movies", [&](pqxx::connection& c) {
+    return session_.run<UpsertSummary>("import movies", [&](pqxx::connection& c) {
       pqxx::work tx(c);
       lock_catalog(tx);
       tx.exec0(
@@ -121,7 +119,7 @@ class PostgresStore final : public Store {
   }
 
   Result<std::vector<Movie>> movies() override {
-    return run<std::vector<Movie>>("read movies", [&](pqxx::connection& c) {
+    return session_.run<std::vector<Movie>>("read movies", [&](pqxx::connection& c) {
       pqxx::read_transaction tx(c);
       auto rows = tx.exec("SELECT id, title, description, genre_raw, genres::text, year, year_raw, poster, source, "
                           "source_id FROM movies ORDER BY id");
@@ -158,12 +156,12 @@ class PostgresStore final : public Store {
                      " dimensions, the others in this batch have " + std::to_string(dim)};
       CINEREC_TRY(validate_vector(v.values, "movie " + std::to_string(v.movie)));
     }
-    auto result = run<bool>("store vectors", [&](pqxx::connection& c) {
+    auto result = session_.run<bool>("store vectors", [&](pqxx::connection& c) {
       pqxx::work tx(c);
       lock_catalog(tx);
       auto existing = tx.exec_params("SELECT dim FROM vectors WHERE model = $1 LIMIT 1", model);
       if (!existing.empty() && existing[0][0].as<std::size_t>() != dim)
-        throw Refused{Error{"model " + model + " has " + existing[0][0].as<std::string>() +
+        throw PgRefused{Error{"model " + model + " has " + existing[0][0].as<std::string>() +
                             "-dimensional vectors in the store; refusing " + std::to_string(dim) +
                             "-dimensional ones"}};
       tx.exec0("CREATE TEMP TABLE cinerec_vectors_in (ord INTEGER, movie_id BIGINT, norm DOUBLE PRECISION, "
@@ -182,7 +180,7 @@ class PostgresStore final : public Store {
       auto unknown = tx.exec("SELECT s.movie_id FROM cinerec_vectors_in s WHERE NOT EXISTS "
                              "(SELECT 1 FROM movies m WHERE m.id = s.movie_id) ORDER BY s.ord LIMIT 1");
       if (!unknown.empty())
-        throw Refused{Error{"movie id " + unknown[0][0].as<std::string>() + " is not in the catalog"}};
+        throw PgRefused{Error{"movie id " + unknown[0][0].as<std::string>() + " is not in the catalog"}};
       // A movie given twice keeps its last vector, as in SQLite (one upsert after another).
       tx.exec_params0("INSERT INTO vectors(movie_id, model, dim, norm, data, text_hash) "
                       "SELECT DISTINCT ON (movie_id) movie_id, $1, $2, norm, data, text_hash FROM cinerec_vectors_in "
@@ -198,7 +196,7 @@ class PostgresStore final : public Store {
   }
 
   Result<std::vector<StoredVector>> vectors(const std::string& model) override {
-    return run<std::vector<StoredVector>>("read vectors", [&](pqxx::connection& c) {
+    return session_.run<std::vector<StoredVector>>("read vectors", [&](pqxx::connection& c) {
       pqxx::read_transaction tx(c);
       auto rows = tx.exec_params(
           "SELECT movie_id, dim, norm, data, text_hash FROM vectors WHERE model = $1 ORDER BY movie_id", model);
@@ -213,7 +211,7 @@ class PostgresStore final : public Store {
         pqxx::binarystring data(row[3]);
         auto values = decode_float32_blob(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), v.dim);
         if (!values.ok())
-          throw Refused{Error{redacted_ + ": movie " + std::to_string(v.movie) + ": " + values.error().message}};
+          throw PgRefused{Error{session_.redacted() + ": movie " + std::to_string(v.movie) + ": " + values.error().message}};
         v.values = std::move(values).value();
         v.text_hash = row[4].as<std::string>();
         result.push_back(std::move(v));
@@ -223,7 +221,7 @@ class PostgresStore final : public Store {
   }
 
   Result<std::vector<ModelSummary>> models() override {
-    return run<std::vector<ModelSummary>>("list models", [&](pqxx::connection& c) {
+    return session_.run<std::vector<ModelSummary>>("list models", [&](pqxx::connection& c) {
       pqxx::read_transaction tx(c);
       auto rows = tx.exec("SELECT model, MAX(dim), COUNT(*) FROM vectors GROUP BY model ORDER BY COUNT(*) DESC, model");
       std::vector<ModelSummary> result;
@@ -235,7 +233,7 @@ class PostgresStore final : public Store {
 
   Result<std::optional<std::vector<float>>> cached_query_vector(const std::string& provider, const std::string& model,
                                                                 const std::string& text_hash) override {
-    return run<std::optional<std::vector<float>>>("read the query cache", [&](pqxx::connection& c) {
+    return session_.run<std::optional<std::vector<float>>>("read the query cache", [&](pqxx::connection& c) {
       pqxx::read_transaction tx(c);
       auto rows = tx.exec_params("SELECT dim, data FROM query_cache WHERE provider = $1 AND model = $2 AND text_hash = $3",
                                  provider, model, text_hash);
@@ -243,7 +241,7 @@ class PostgresStore final : public Store {
       pqxx::binarystring data(rows[0][1]);
       auto values = decode_float32_blob(std::string_view(reinterpret_cast<const char*>(data.data()), data.size()),
                                         rows[0][0].as<std::size_t>());
-      if (!values.ok()) throw Refused{Error{redacted_ + ": query cache: " + values.error().message}};
+      if (!values.ok()) throw PgRefused{Error{session_.redacted() + ": query cache: " + values.error().message}};
       return std::optional<std::vector<float>>(std::move(values).value());
     });
   }
@@ -252,7 +250,7 @@ class PostgresStore final : public Store {
   Status cache_query_vector(const std::string& provider, const std::string& model, const std::string& text_hash,
                             const std::vector<float>& values) override {
     CINEREC_TRY(validate_vector(values, "query vector"));
-    auto result = run<bool>("write the query cache", [&](pqxx::connection& c) {
+    auto result = session_.run<bool>("write the query cache", [&](pqxx::connection& c) {
       pqxx::work tx(c);
       tx.exec_params0("INSERT INTO query_cache(provider, model, text_hash, dim, data) VALUES ($1, $2, $3, $4, "
                       "$5::bytea) ON CONFLICT (provider, model, text_hash) DO UPDATE SET dim = excluded.dim, "
@@ -267,12 +265,12 @@ class PostgresStore final : public Store {
   }
 
   Result<std::int64_t> version() override {
-    return run<std::int64_t>("read the catalog version", [&](pqxx::connection& c) { return read_version(c); });
+    return session_.run<std::int64_t>("read the catalog version", [&](pqxx::connection& c) { return read_version(c); });
   }
 
   Result<std::int64_t> wait_for_change(std::int64_t known, std::chrono::milliseconds timeout) override {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
-    return run<std::int64_t>("wait for catalog changes", [&](pqxx::connection& c) {
+    return session_.run<std::int64_t>("wait for catalog changes", [&](pqxx::connection& c) {
       // LISTEN before reading the version: a write committed in between is then seen by one or the other.
       if (!listener_) listener_ = std::make_unique<CatalogListener>(c);
       for (;;) {
@@ -286,89 +284,6 @@ class PostgresStore final : public Store {
   }
 
  private:
-  Status connect() {
-    listener_.reset();
-    conn_.reset();
-    try {
-      auto c = std::make_unique<pqxx::connection>(uri_);
-      // Reconnection is ours (run() below), so libpqxx must not silently reopen a broken connection
-      // halfway through a transaction.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // deprecated in 6.x, still what stops it
-      c->inhibit_reactivation(true);
-#pragma GCC diagnostic pop
-      pqxx::nontransaction setup(*c);
-      setup.exec0("SET client_min_messages = warning");
-      if (mode_ == OpenMode::ReadOnly) setup.exec0("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
-      // A reader (a replica's loader, a CLI query) never waits forever behind a lock or a stuck server.
-      // Writers are not limited: a large import may hold the catalog lock for minutes, and the writers
-      // queued behind it should wait. A URL that sets statement_timeout (options=-c statement_timeout=…)
-      // keeps its own.
-      if (mode_ == OpenMode::ReadOnly && uri_.find("statement_timeout") == std::string::npos)
-        setup.exec0("SET statement_timeout = '60s'");
-      setup.commit();
-      conn_ = std::move(c);
-      return Status::Ok();
-    } catch (const std::exception& e) {
-      return Error{redacted_ + ": cannot connect: " + hint(one_line_pg_message(e.what(), password_))};
-    }
-  }
-
-  static std::string hint(std::string message) {
-    if (message.find("database \"") != std::string::npos && message.find("does not exist") != std::string::npos)
-      message += " (create it first, e.g. createdb; cinerec import then creates the tables)";
-    return message;
-  }
-
-  // Runs `body` on the connection, reconnecting first when there is none. When the connection turns out
-  // to be broken, reconnects (the server may be restarting: retried for a few seconds) and runs `body`
-  // once more; a transaction that broke before COMMIT was rolled back by the server, so that is safe.
-  template <class T, class Body>
-  Result<T> run(const std::string& what, Body body) {
-    for (int attempt = 0;; ++attempt) {
-      if (!conn_) CINEREC_TRY(reconnect(attempt > 0));
-      try {
-        return body(*conn_);
-      } catch (const Refused& refused) {
-        return refused.error;
-      } catch (const pqxx::in_doubt_error& e) {
-        drop_connection();
-        return Error{redacted_ + ": " + what + ": the connection broke while committing; the write may or may not "
-                     "have been applied (check, then retry)"};
-      } catch (const std::exception& e) {
-        std::string message = one_line_pg_message(e.what(), password_);
-        bool broken = dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr || !conn_->is_open() ||
-                      (dynamic_cast<const pqxx::sql_error*>(&e) &&
-                       is_connection_state(dynamic_cast<const pqxx::sql_error&>(e).sqlstate()));
-        if (!broken || attempt > 0) {
-          if (broken) drop_connection();
-          return Error{redacted_ + ": " + what + ": " + message};
-        }
-        drop_connection();
-      }
-    }
-  }
-
-  // Class 08 (connection exception) and 57P01-57P03 (server shutting down / starting up).
-  static bool is_connection_state(const std::string& state) {
-    return state.starts_with("08") || state == "57P01" || state == "57P02" || state == "57P03";
-  }
-
-  void drop_connection() {
-    listener_.reset();
-    conn_.reset();
-  }
-
-  Status reconnect(bool patient) {
-    auto delay = std::chrono::milliseconds(100);
-    for (int tries = 0;; ++tries) {
-      auto connected = connect();
-      if (connected.ok() || !patient || tries >= 5) return connected;  // waits 3.1 s in all
-      std::this_thread::sleep_for(delay);
-      delay *= 2;
-    }
-  }
-
   static std::int64_t read_version(pqxx::connection& c) {
     pqxx::read_transaction tx(c);
     return tx.exec1("SELECT version FROM catalog_state").at(0).as<std::int64_t>();
@@ -401,13 +316,13 @@ class PostgresStore final : public Store {
       current = current_version(tx);
     }
     if (current > migrations.size())
-      throw Refused{Error{redacted_ + ": schema version " + std::to_string(current) + " is newer than this cinerec (" +
+      throw PgRefused{Error{session_.redacted() + ": schema version " + std::to_string(current) + " is newer than this cinerec (" +
                           std::to_string(migrations.size()) + "); upgrade cinerec"}};
     if (current == migrations.size()) return;
-    if (mode_ != OpenMode::CreateIfMissing && current == 0)
-      throw Refused{Error{redacted_ + ": no cinerec catalog in this database (create it with: cinerec import FILE)"}};
-    if (mode_ == OpenMode::ReadOnly)
-      throw Refused{Error{redacted_ + ": schema version " + std::to_string(current) +
+    if (session_.mode() != OpenMode::CreateIfMissing && current == 0)
+      throw PgRefused{Error{session_.redacted() + ": no cinerec catalog in this database (create it with: cinerec import FILE)"}};
+    if (session_.mode() == OpenMode::ReadOnly)
+      throw PgRefused{Error{session_.redacted() + ": schema version " + std::to_string(current) +
                           " needs migrating; open it for writing once (e.g. cinerec import)"}};
     // A session lock taken before the migrating transaction begins: a transaction that started while
     // another process was migrating could still see the old catalog through its caches.
@@ -436,12 +351,8 @@ class PostgresStore final : public Store {
     unlock.exec_params("SELECT pg_advisory_unlock($1)", static_cast<long long>(kMigrationLock));
   }
 
-  std::string redacted_;
-  std::string uri_;
-  std::string password_;
-  OpenMode mode_;
-  std::unique_ptr<pqxx::connection> conn_;
-  std::unique_ptr<CatalogListener> listener_;
+  PgSession session_;
+  std::unique_ptr<CatalogListener> listener_;  // LISTENing on the session's connection; dropped with it
 };
 
 }  // namespace
