@@ -1,6 +1,7 @@
 // The RatingStore interface: people's rating histories and the models trained from them. Kept apart
 // from Store so a backend can add ratings without touching the catalog interface; both live in the same
-// database. Implementations: SQLite (store/sqlite/sqlite_rating_store.cpp).
+// database. Implementations: SQLite (store/sqlite/sqlite_rating_store.cpp) and PostgreSQL
+// (store/postgres/pg_rating_store.cpp).
 //
 // Guarantees every implementation gives:
 //  - upsert_ratings is one transaction: it applies completely or not at all.
@@ -62,6 +63,10 @@ class RatingStore {
   // The model stored under `name`, or nullopt when none is.
   virtual Result<std::optional<TrainedModel>> trained_model(const std::string& name) = 0;
 };
+
+// Checks a batch before any implementation writes it: every value in 0.5 … 5, no (user, movie) twice.
+// The error names the rating (its position in the batch), the user and the movie.
+Status check_rating_batch(const std::vector<Rating>& ratings);
 
 // Opens the rating tables of the database at `location` (the same location open_store takes).
 Result<std::unique_ptr<RatingStore>> open_rating_store(const std::string& location, OpenMode mode);

@@ -58,10 +58,10 @@ class Postgres(CinerecTestCase):
         return int(self.server.psql("SELECT version FROM catalog_state", db.rsplit("/", 1)[1]))
 
     def test_store_contract_unit_tests(self):
-        # The gtest suite of Store guarantees, PostgreSQL half (skipped in the plain unit run, which has no
+        # The gtest suites of the Store and RatingStore guarantees, PostgreSQL half (skipped in the plain unit run, which has no
         # server): every test must run and pass here.
         unit = os.environ.get("CINEREC_UNIT_TESTS", str(Path(BIN).parent / "cinerec_unit_tests"))
-        p = subprocess.run([unit, "--gtest_filter=Stores/StoreContract.*/postgres", "--gtest_brief=0"],
+        p = subprocess.run([unit, "--gtest_filter=Stores/StoreContract.*/postgres:Stores/RatingStoreTest.*/postgres", "--gtest_brief=0"],
                            capture_output=True, text=True, timeout=300,
                            env=dict(os.environ, CINEREC_TEST_PG_URL=self.server.url(self.server.create_database("contract"))))
         self.assertEqual(p.returncode, 0, p.stdout[-4000:] + p.stderr[-2000:])
@@ -88,7 +88,7 @@ class Postgres(CinerecTestCase):
         run("import", SEED, "--quiet", db=db)
         run("add-embeddings", VECTORS, db=db)
         name = db.rsplit("/", 1)[1]
-        self.assertEqual(self.server.psql("SELECT version FROM schema_version", name), "2\n")  # 2: query cache
+        self.assertEqual(self.server.psql("SELECT version FROM schema_version", name), "3\n")  # 3: ratings
         row = self.server.psql("SELECT v.model, v.dim, length(v.data), round(v.norm::numeric, 4) FROM vectors v "
                                "JOIN movies m ON m.id = v.movie_id WHERE m.title = 'Matrix'", name)
         self.assertEqual(row, "text-embedding-3-small|1536|6144|1.0000\n")
@@ -149,7 +149,7 @@ class Postgres(CinerecTestCase):
         self.assertEqual(added, 83)
         name = db.rsplit("/", 1)[1]
         self.assertEqual(self.server.psql("SELECT count(*), count(DISTINCT title_key) FROM movies", name), "83|83\n")
-        self.assertEqual(self.server.psql("SELECT version FROM schema_version", name), "2\n")  # 2: query cache
+        self.assertEqual(self.server.psql("SELECT version FROM schema_version", name), "3\n")  # 3: ratings
         # Concurrent vector loads of the same model: all land, the store stays consistent.
         procs = [subprocess.Popen([BIN, "--db", db, "add-embeddings", VECTORS], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for _ in range(3)]

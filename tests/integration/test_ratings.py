@@ -1,5 +1,6 @@
 """Rating histories through the real binary: import-ratings with links, bad rows, idempotent re-import,
-recommend --user and eval-ratings on a small fixture with a known answer."""
+recommend --user and eval-ratings on a small fixture with a known answer. Runs on both stores."""
+# cinerec-test: both-stores
 import json
 
 from cinerec_test import CinerecTestCase, main, run, run_json
@@ -8,7 +9,7 @@ from cinerec_test import CinerecTestCase, main, run, run_json
 class Ratings(CinerecTestCase):
     def setUp(self):
         super().setUp()
-        self.db = self.tmp / "r.db"
+        self.db = self.new_db("ratings")
         catalog = ["id,title,overview,genres,release_date"]
         for i in range(1, 26):
             catalog.append(f"{1000 + i},Movie {i},A story number {i} about people,Drama,{1980 + i}-01-01")

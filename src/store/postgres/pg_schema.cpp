@@ -51,6 +51,30 @@ CREATE TABLE query_cache (
   PRIMARY KEY (provider, model, text_hash)
 );
 )sql",
+      // 3: rating histories (keyed by the source's user id and the catalog movie), trained models, and the
+      // ratings version counter (pg_rating_store.cpp).
+      R"sql(
+CREATE TABLE ratings (
+  user_id  TEXT NOT NULL,
+  movie_id BIGINT NOT NULL REFERENCES movies(id) ON DELETE CASCADE,
+  rating   REAL NOT NULL CHECK (rating >= 0.5 AND rating <= 5),
+  rated_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, movie_id)
+);
+CREATE INDEX ratings_by_movie ON ratings(movie_id);
+CREATE TABLE trained_models (
+  name            TEXT PRIMARY KEY,
+  data            BYTEA NOT NULL,
+  ratings_version BIGINT NOT NULL,
+  trained_at      TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+-- One row, as catalog_state: rating writers lock it first and bump it when ratings changed.
+CREATE TABLE ratings_state (
+  singleton BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (singleton),
+  version   BIGINT NOT NULL
+);
+INSERT INTO ratings_state(version) VALUES (0);
+)sql",
   };
   return migrations;
 }

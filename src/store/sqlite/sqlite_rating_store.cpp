@@ -3,8 +3,6 @@
 // opens first so a fresh or old file is brought up to date the same way.
 #include <sqlite3.h>
 
-#include <map>
-
 #include "store/rating_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -54,14 +52,7 @@ class SqliteRatingStore final : public RatingStore {
   }
 
   Result<RatingsSummary> upsert_ratings(const std::vector<Rating>& ratings) override {
-    std::map<std::pair<std::string, MovieId>, std::size_t> seen;
-    for (std::size_t i = 0; i < ratings.size(); ++i) {
-      auto [it, inserted] = seen.emplace(std::pair{ratings[i].user, ratings[i].movie}, i);
-      if (!inserted)
-        return Error{"rating " + std::to_string(i) + ": user " + ratings[i].user + " rates movie " +
-                     std::to_string(ratings[i].movie) + " twice in one batch (first: rating " +
-                     std::to_string(it->second) + ")"};
-    }
+    CINEREC_TRY(check_rating_batch(ratings));
     CINEREC_TRY(exec("BEGIN IMMEDIATE"));
     auto result = write_ratings(ratings);
     if (!result.ok()) {
@@ -123,9 +114,6 @@ class SqliteRatingStore final : public RatingStore {
                      "ON CONFLICT(user_id, movie_id) DO UPDATE SET rating = excluded.rating, rated_at = excluded.rated_at");
     if (!movie.prepared() || !find.prepared() || !write.prepared()) return sqlite_error("prepare rating write");
     for (const auto& r : ratings) {
-      if (!(r.value >= 0.5f && r.value <= 5.0f))
-        return Error{"user " + r.user + ", movie " + std::to_string(r.movie) + ": rating " + std::to_string(r.value) +
-                     " is outside 0.5 … 5"};
       movie.reset();
       movie.bind(1, static_cast<std::int64_t>(r.movie));
       if (movie.step() != SQLITE_ROW) return Error{"movie id " + std::to_string(r.movie) + " is not in the catalog"};

@@ -12,39 +12,19 @@
 
 #include "store/store.h"
 #include "store/vector_codec.h"
+#include "test_store_location.h"
 
 namespace cinerec {
 namespace {
 
 namespace fs = std::filesystem;
 
-const char* pg_url() {
-  const char* url = std::getenv("CINEREC_TEST_PG_URL");
-  return url && *url ? url : nullptr;
-}
-
 class StoreContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    for (auto& c : test)
-      if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-    if (GetParam() == "postgres") {
-      if (!pg_url()) GTEST_SKIP() << "CINEREC_TEST_PG_URL not set (test_postgres.py sets it)";
-      // Each test gets its own schema in the one database.
-      schema_ = "contract_" + test;
-      pqxx::connection admin(pg_url());
-      pqxx::nontransaction tx(admin);
-      tx.exec0("SET client_min_messages = warning");
-      tx.exec0("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
-      tx.exec0("CREATE SCHEMA " + schema_);
-      std::string url = pg_url();
-      location_ = url + (url.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema_;
-    } else {
-      path_ = fs::temp_directory_path() / ("cinerec-contract-" + std::to_string(::getpid()) + "-" + test + ".db");
-      fs::remove(path_);
-      location_ = path_.string();
-    }
+    where_ = std::make_unique<TestStoreLocation>(GetParam(), "contract");
+    if (!where_->available()) GTEST_SKIP() << "CINEREC_TEST_PG_URL not set (test_postgres.py sets it)";
+    location_ = where_->location();
     auto opened = open_store(location_, OpenMode::CreateIfMissing);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     store_ = std::move(opened).value();
@@ -52,14 +32,7 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
 
   void TearDown() override {
     store_.reset();
-    if (!path_.empty())
-      for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix);
-    if (!schema_.empty()) {
-      pqxx::connection admin(pg_url());
-      pqxx::nontransaction tx(admin);
-      tx.exec0("SET client_min_messages = warning");
-      tx.exec0("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
-    }
+    where_.reset();
   }
 
   std::unique_ptr<Store> open_another(OpenMode mode = OpenMode::ReadWrite) {
@@ -78,9 +51,8 @@ class StoreContract : public ::testing::TestWithParam<std::string> {
     return r;
   }
 
+  std::unique_ptr<TestStoreLocation> where_;
   std::string location_;
-  fs::path path_;
-  std::string schema_;
   std::unique_ptr<Store> store_;
 };
 
