@@ -38,7 +38,9 @@
 namespace cinerec {
 
 // One consistent view of the catalog. Immutable once built; the view points into recommender.movies(),
-// so a snapshot is only ever handled through a shared_ptr and never moved.
+// so a snapshot is only ever handled through a shared_ptr and never moved. Anything else the server
+// derives from the store to answer requests (e.g. the personal model, whose rows are this snapshot's
+// movies) belongs here, loaded in LiveCatalog::load(), so it is reloaded and swapped with the catalog.
 struct CatalogSnapshot {
   CatalogSnapshot(std::int64_t version, Recommender recommender);
   CatalogSnapshot(const CatalogSnapshot&) = delete;

@@ -16,6 +16,15 @@ SEED = SEED_DIR / "movie_descriptions.json"
 VECTORS = SEED_DIR / "movie_descriptions_embeddings.json"
 
 
+def wait_for(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return predicate()
+
+
 class Watcher:
     """`cinerec watch` running in the background; lines() collects its stdout as it arrives."""
 
@@ -116,6 +125,38 @@ class Postgres(CinerecTestCase):
             self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
             self.assertNotIn(PASSWORD, p.stderr + p.stdout)
             self.assertNotIn("wrong-Pa55", p.stderr + p.stdout)
+
+    def test_missing_database_says_how_to_create_it(self):
+        url = self.server.url("no_such_db")
+        for args in (("import", SEED), ("serve", "--port", "0"), ("train",)):
+            p = run(*args, db=url, check=False)
+            self.assertFails(p, 'database "no_such_db" does not exist', "createdb")
+            self.assertEqual(len(p.stderr.strip().splitlines()), 1, p.stderr)
+            self.assertNotIn(PASSWORD, p.stderr + p.stdout)
+
+    def test_statement_timeout_of_the_url_bounds_a_blocked_read(self):
+        # A session holding an exclusive lock on movies blocks every reader; with statement_timeout set in
+        # the URL (libpq options), a read gives up with a clear error instead of waiting for the lock.
+        db = self.fresh("timeout")
+        run("import", SEED, "--quiet", db=db)
+        name = db.rsplit("/", 1)[1]
+        from pg_server import PG_BIN
+        locker = subprocess.Popen(
+            [str(PG_BIN / "psql"), "-X", "-q", "-h", str(self.server.socket_dir), "-p", str(self.server.port),
+             "-U", SUPERUSER, "-d", name, "-c", "BEGIN; LOCK TABLE movies IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30);"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            self.assertTrue(wait_for(lambda: self.server.psql(
+                "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = 'movies'::regclass",
+                name).strip() == "1", 20))
+            start = time.monotonic()
+            p = run("similar", "El padrino", db=db + "?options=-c%20statement_timeout%3D500", check=False)
+            self.assertLess(time.monotonic() - start, 20)
+            self.assertFails(p, "statement timeout")
+            self.assertNotIn(PASSWORD, p.stderr)
+        finally:
+            locker.kill()
+            locker.wait()
 
     def test_describe_hides_the_password(self):
         db = self.fresh("describe")
