@@ -8,6 +8,7 @@
 #include "server/live_catalog.h"
 #include "server/poster_files.h"
 #include "server/providers.h"
+#include "server/user_recommender.h"
 #include "server/web_app.h"
 
 namespace cinerec::cli {
@@ -51,7 +52,7 @@ int run_serve(const GlobalOptions& global, ServeArgs& args) {
   std::size_t movies = first->recommender.movies().size();
   std::int64_t version = first->version;
   first.reset();  // a reload may free it
-  WebApp app(**live, std::move(providers), std::move(posters));
+  WebApp app(**live, std::move(providers), std::move(posters), std::make_unique<UserRecommender>(global.db));
   args.server.on_listening = [movies, version](const std::string& host, int port) {
     std::cout << "cinerec: serving " << movies << " movies (catalog version " << version << ") at http://" << host
               << ":" << port << "/  (Ctrl-C to stop)" << std::endl;

@@ -70,22 +70,33 @@ Result<PersonalModel> load_personal_model(RatingStore& ratings, const Recommende
   return model;
 }
 
-Result<Recommendations> recommend_for_user(const PersonalModel& model, const Recommender& snapshot,
-                                           RatingStore& ratings, const std::string& user, std::size_t k,
-                                           const MovieFilter& filter) {
-  if (k == 0 || k > Recommender::kMaxK)
-    return Error{"k must be between 1 and " + std::to_string(Recommender::kMaxK) + ", got " + std::to_string(k)};
+Result<std::vector<HistoryItem>> user_history(RatingStore& ratings, const Recommender& snapshot,
+                                              const std::string& user) {
   auto rated = ratings.user_ratings(user);
   if (!rated.ok()) return rated.error();
   std::vector<HistoryItem> history;
   for (const auto& r : *rated)
     if (auto row = snapshot.row_of(r.movie)) history.push_back({static_cast<std::uint32_t>(*row), r.value, r.timestamp});
+  return history;
+}
+
+Result<Recommendations> recommend_from_history(const PersonalModel& model, const Recommender& snapshot,
+                                               const std::string& user, const std::vector<HistoryItem>& history,
+                                               std::size_t k, const MovieFilter& filter) {
+  if (k == 0 || k > Recommender::kMaxK)
+    return Error{"k must be between 1 and " + std::to_string(Recommender::kMaxK) + ", got " + std::to_string(k)};
   if (history.empty()) return Error{"user " + user + " has no ratings of catalog movies"};
+  // A model of another snapshot would index movies() out of range; load_personal_model checks the ids,
+  // this keeps the guarantee for a caller that pairs them itself.
+  if (model.item_ids().size() != snapshot.movies().size())
+    return Error{"the personal model has " + std::to_string(model.item_ids().size()) + " movies, the catalog " +
+                 std::to_string(snapshot.movies().size()) + "; run cinerec train"};
   auto scores = model.scores(history, Scorer::Hybrid);
   auto allowed = snapshot.allowed_rows(filter);
-  for (const auto& h : history) allowed[h.item] = 0;
+  for (const auto& h : history)
+    if (h.item < allowed.size()) allowed[h.item] = 0;
   std::vector<ScoredRow> ranked;
-  for (std::size_t j = 0; j < scores.size(); ++j)
+  for (std::size_t j = 0; j < scores.size() && j < allowed.size(); ++j)
     if (allowed[j]) ranked.push_back({static_cast<std::uint32_t>(j), scores[j]});
   sort_and_truncate(ranked, k);
   Recommendations out;
@@ -103,6 +114,14 @@ Result<Recommendations> recommend_for_user(const PersonalModel& model, const Rec
     out.results.push_back(rec);
   }
   return out;
+}
+
+Result<Recommendations> recommend_for_user(const PersonalModel& model, const Recommender& snapshot,
+                                           RatingStore& ratings, const std::string& user, std::size_t k,
+                                           const MovieFilter& filter) {
+  auto history = user_history(ratings, snapshot, user);
+  if (!history.ok()) return history.error();
+  return recommend_from_history(model, snapshot, user, *history, k, filter);
 }
 
 }  // namespace cinerec

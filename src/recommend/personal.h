@@ -38,8 +38,19 @@ Result<PersonalModel> train_and_store(RatingStore& ratings, const Recommender& s
 // ratings changed since it was trained.
 Result<PersonalModel> load_personal_model(RatingStore& ratings, const Recommender& snapshot, bool* stale = nullptr);
 
-// The k best unrated movies for `user`, each with the liked movie it owes most to (closest_liked).
-// Fails when the user has no ratings of catalog movies.
+// `user`'s ratings of the snapshot's movies as a history (items are rows), oldest first; empty when the
+// user is unknown or rated no movie of the snapshot.
+Result<std::vector<HistoryItem>> user_history(RatingStore& ratings, const Recommender& snapshot,
+                                              const std::string& user);
+
+// The k best movies outside `history`, each with the liked movie it owes most to (closest_liked).
+// `model` must have been trained on (or loaded for) `snapshot`. Fails when the history is empty or the
+// model's items are not the snapshot's rows.
+Result<Recommendations> recommend_from_history(const PersonalModel& model, const Recommender& snapshot,
+                                               const std::string& user, const std::vector<HistoryItem>& history,
+                                               std::size_t k, const MovieFilter& filter = {});
+
+// user_history then recommend_from_history. Fails when the user has no ratings of catalog movies.
 Result<Recommendations> recommend_for_user(const PersonalModel& model, const Recommender& snapshot,
                                            RatingStore& ratings, const std::string& user, std::size_t k,
                                            const MovieFilter& filter = {});

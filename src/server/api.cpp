@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "common/text.h"
+#include "recommend/examples.h"
 #include "recommend/json_output.h"
 
 namespace cinerec {
@@ -130,14 +131,72 @@ struct RecommendParams {
   long k = ApiLimits::kDefaultK;
   MovieFilter filter;
   std::string provider = "offline";
+  std::vector<MovieId> liked, disliked;  // catalog movies, each once
+  ExampleStrategy strategy = ExampleStrategy::Average;
+  std::size_t example_ids = 0;  // ids given in like and dislike, repeats included
+
+  bool has_examples() const { return !liked.empty() || !disliked.empty(); }
 };
+
+// "like" / "dislike": movie ids from a JSON array (`node`) or repeated query parameters (`texts`).
+// Every id must be a catalog movie; repeats count once in the query but every one toward kMaxExamples.
+std::optional<ApiError> parse_movie_ids(const ApiContext& ctx, const std::string& name, const nlohmann::json* node,
+                                        const std::vector<std::string>& texts, RecommendParams& p) {
+  auto& out = name == "like" ? p.liked : p.disliked;
+  std::vector<long long> ids;
+  if (node) {
+    if (!node->is_array()) return ApiError{400, "bad_request", "\"" + name + "\" must be an array of movie ids"};
+    for (const auto& item : *node) {
+      if (!item.is_number_integer())
+        return ApiError{400, "bad_request", "\"" + name + "\" must hold integer movie ids, got " + item.dump().substr(0, 40)};
+      ids.push_back(item.get<long long>());
+    }
+  } else {
+    for (const auto& text : texts) {
+      long long v = 0;
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+      if (text.empty() || end != text.data() + text.size() || ec != std::errc())
+        return ApiError{400, "bad_request", name + " must be a movie id, got \"" + text.substr(0, 40) + "\""};
+      ids.push_back(v);
+    }
+  }
+  p.example_ids += ids.size();
+  if (p.example_ids > ApiLimits::kMaxExamples)
+    return ApiError{422, "too_many_examples", std::to_string(p.example_ids) + " liked and disliked movie ids; at most " +
+                                                  std::to_string(ApiLimits::kMaxExamples) + " together"};
+  for (long long id : ids) {
+    if (!ctx.recommender->find_id(static_cast<MovieId>(id)))
+      return ApiError{422, "unknown_movie", "no movie with id " + std::to_string(id) + " (in " + name + ")", id};
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(static_cast<MovieId>(id));
+  }
+  return std::nullopt;
+}
+
+// Once both lists are read: a movie cannot be on both.
+std::optional<ApiError> check_examples(const RecommendParams& p) {
+  for (MovieId id : p.liked)
+    if (std::find(p.disliked.begin(), p.disliked.end(), id) != p.disliked.end())
+      return ApiError{422, "conflicting_examples", "movie " + std::to_string(id) + " is both liked and disliked", id};
+  return std::nullopt;
+}
+
+std::optional<ApiError> parse_strategy(const std::string& name, ExampleStrategy& out) {
+  auto strategy = parse_example_strategy(name);
+  if (!strategy.ok()) return ApiError{422, "unknown_strategy", strategy.error().message};
+  out = *strategy;
+  return std::nullopt;
+}
 
 std::optional<ApiError> params_from_query(const ApiContext& ctx, const WebRequest& req, RecommendParams& p) {
   if (auto prompt = req.param("prompt")) p.prompt = *prompt, p.has_prompt = true;
   if (auto e = query_long(req, "k", 1, ApiLimits::kMaxK, p.k)) return e;
   if (auto e = query_filter(ctx, req, p.filter)) return e;
   if (auto provider = req.param("provider"); provider && !provider->empty()) p.provider = *provider;
-  return std::nullopt;
+  if (auto e = parse_movie_ids(ctx, "like", nullptr, req.params("like"), p)) return e;
+  if (auto e = parse_movie_ids(ctx, "dislike", nullptr, req.params("dislike"), p)) return e;
+  if (auto strategy = req.param("strategy"); strategy && !strategy->empty())
+    if (auto e = parse_strategy(*strategy, p.strategy)) return e;
+  return check_examples(p);
 }
 
 std::optional<ApiError> params_from_json(const ApiContext& ctx, const WebRequest& req, RecommendParams& p) {
@@ -147,7 +206,8 @@ std::optional<ApiError> params_from_json(const ApiContext& ctx, const WebRequest
   auto body = nlohmann::json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return ApiError{400, "bad_request", "the body is not valid JSON"};
   if (!body.is_object()) return ApiError{400, "bad_request", "the body must be a JSON object"};
-  static const std::vector<std::string> known{"prompt", "k", "genre", "genres", "year_from", "year_to", "provider"};
+  static const std::vector<std::string> known{"prompt", "k",        "genre",   "genres",  "year_from",
+                                              "year_to", "provider", "like",    "dislike", "strategy"};
   for (const auto& [key, _] : body.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
       return ApiError{400, "bad_request", "unknown field \"" + key.substr(0, 40) + "\""};
@@ -186,7 +246,48 @@ std::optional<ApiError> params_from_json(const ApiContext& ctx, const WebRequest
     auto provider = body["provider"].get<std::string>();
     if (!provider.empty()) p.provider = provider;
   }
-  return std::nullopt;
+  for (const char* key : {"like", "dislike"}) {
+    if (!body.contains(key) || body[key].is_null()) continue;
+    if (auto e = parse_movie_ids(ctx, key, &body[key], {}, p)) return e;
+  }
+  if (body.contains("strategy") && !body["strategy"].is_null()) {
+    if (!body["strategy"].is_string()) return ApiError{400, "bad_request", "\"strategy\" must be a string"};
+    if (auto e = parse_strategy(body["strategy"].get<std::string>(), p.strategy)) return e;
+  }
+  return check_examples(p);
+}
+
+// Liked and disliked movies, with the prompt (if any) as one more liked example embedded by the chosen
+// provider, or offline as the centroid of its best lexical matches.
+WebResponse recommend_examples(const ApiContext& ctx, const RecommendParams& p, const std::string* prompt) {
+  ExampleQuery query;
+  query.liked = p.liked;
+  query.disliked = p.disliked;
+  query.strategy = p.strategy;
+  if (prompt && p.provider == "offline") {
+    auto vector = ctx.recommender->offline_prompt_vector(*prompt);
+    if (!vector.ok()) return ApiError{422, "invalid_prompt", vector.error().message}.response();
+    query.prompt_vector = std::move(vector).value();
+    query.provider = "offline";
+  } else if (prompt) {
+    auto embedded = ctx.providers->embed_query(p.provider, *prompt);
+    if (auto* e = std::get_if<ApiError>(&embedded)) return e->response();
+    auto& q = std::get<QueryEmbedding>(embedded);
+    // Examples are compared by their stored vectors, so the prompt must be in the same space.
+    if (q.model != ctx.recommender->model())
+      return ApiError{422, "provider_model_mismatch",
+                      "the prompt was embedded with model " + q.model + " but the catalog's vectors are from " +
+                          (ctx.recommender->model().empty() ? std::string("no model") : ctx.recommender->model())}
+          .response();
+    query.prompt_vector = std::move(q.vector);
+    query.provider = q.provider;
+  }
+  if (prompt) query.prompt = *prompt;
+  auto recs = recommend_from_examples(*ctx.recommender, query, static_cast<std::size_t>(p.k), p.filter);
+  if (!recs.ok()) return ApiError{422, "invalid_examples", recs.error().message}.response();
+  json j = recommendations_item(*recs);
+  j["strategy"] = example_strategy_name(p.strategy);
+  return json_response(200, j);
 }
 
 }  // namespace
@@ -259,8 +360,12 @@ WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req) {
   RecommendParams p;
   auto error = req.method == "POST" ? params_from_json(ctx, req, p) : params_from_query(ctx, req, p);
   if (error) return error->response();
-  if (!p.has_prompt) return ApiError{400, "missing_parameter", "prompt is required"}.response();
-  auto prompt = validate_prompt(p.prompt);
+  // With examples the prompt is optional, and a blank one (an empty form field) is no prompt.
+  if (p.has_examples() && trim(p.prompt).empty()) p.has_prompt = false;
+  if (!p.has_prompt && !p.has_examples())
+    return ApiError{400, "missing_parameter", "give a prompt, liked or disliked movie ids (like, dislike), or both"}
+        .response();
+  Result<std::string> prompt = p.has_prompt ? validate_prompt(p.prompt) : Result<std::string>(std::string());
   if (!prompt.ok()) return ApiError{422, "invalid_prompt", prompt.error().message}.response();
   if (!ctx.providers->known(p.provider)) {
     std::string known;
@@ -268,6 +373,7 @@ WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req) {
     return ApiError{422, "unknown_provider", "unknown provider \"" + p.provider.substr(0, 40) + "\"; known: " + known}
         .response();
   }
+  if (p.has_examples()) return recommend_examples(ctx, p, p.has_prompt ? &*prompt : nullptr);
   auto k = static_cast<std::size_t>(p.k);
   if (p.provider == "offline") {
     auto recs = ctx.recommender->recommend_offline(*prompt, k, p.filter);
@@ -280,6 +386,31 @@ WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req) {
   auto recs = ctx.recommender->recommend_by_vector(*prompt, q.vector, q.provider, q.model, k, p.filter);
   if (!recs.ok()) return ApiError{422, "provider_model_mismatch", recs.error().message}.response();
   return json_response(200, recommendations_item(*recs));
+}
+
+WebResponse api_user_recommendations(const ApiContext& ctx, const std::string& user, const WebRequest& req) {
+  if (trim(user).empty() || user.size() > ApiLimits::kMaxUserIdBytes || !is_valid_utf8(user))
+    return ApiError{400, "bad_request", "a user id is 1 to " + std::to_string(ApiLimits::kMaxUserIdBytes) +
+                                            " bytes of UTF-8"}.response();
+  long k = ApiLimits::kDefaultK;
+  if (auto e = query_long(req, "k", 1, ApiLimits::kMaxK, k)) return e->response();
+  MovieFilter filter;
+  if (auto e = query_filter(ctx, req, filter)) return e->response();
+  if (!ctx.users) return ApiError{503, "personal_model_unavailable", "this server has no personal model"}.response();
+  auto view = ctx.users->for_user(*ctx.recommender, user);
+  if (!view.ok())
+    return ApiError{503, "personal_model_unavailable",
+                    "personal recommendations are unavailable: " + view.error().message}.response();
+  if (view->history.empty())
+    return ApiError{404, "unknown_user", "no user " + user.substr(0, 40) +
+                                             " among the imported ratings (or none of their ratings is of a catalog movie)"}
+        .response();
+  auto recs = recommend_from_history(*view->model, *ctx.recommender, user, view->history, static_cast<std::size_t>(k), filter);
+  if (!recs.ok()) return ApiError{500, "internal", recs.error().message}.response();
+  if (view->model_stale) recs->notices.push_back("ratings changed since the personal model was trained; run cinerec train");
+  json j = recommendations_item(*recs);
+  j["user"] = user;
+  return json_response(200, j);
 }
 
 WebResponse api_stats(const ApiContext& ctx) {

@@ -4,8 +4,9 @@
 // JSON type), 404 no such movie, 413 body over the limit (the HTTP layer), 415 a POST body that is not
 // JSON, 422 a well-formed value that cannot be used (k or a year out of range, unknown genre or
 // provider, blank prompt, a provider whose model has no vectors in the catalog), 503 an embedding
-// provider that is not configured or did not answer. Every error body is
-// {"error": {"code", "message"}} with a stable code and a one-line message.
+// provider that is not configured or did not answer, or no trained personal model. Every error body is
+// {"error": {"code", "message"}} with a stable code and a one-line message; an error about one movie id
+// of a request body also carries it as "id".
 #pragma once
 
 #include <chrono>
@@ -15,15 +16,18 @@
 #include "recommend/recommender.h"
 #include "server/catalog_view.h"
 #include "server/providers.h"
+#include "server/user_recommender.h"
 #include "server/web_types.h"
 
 namespace cinerec {
 
-// What the API handlers read. The recommender and view are immutable; providers is thread-safe.
+// What the API handlers read. The recommender and view are immutable; providers and users are
+// thread-safe.
 struct ApiContext {
   const Recommender* recommender = nullptr;
   const CatalogView* catalog = nullptr;
   ProviderSet* providers = nullptr;
+  UserRecommender* users = nullptr;
 };
 
 // Limits, part of the API contract (the OpenAPI document states the same numbers).
@@ -37,6 +41,9 @@ struct ApiLimits {
   static constexpr long kMinYear = 1800;
   static constexpr long kMaxYear = 2100;
   static constexpr std::size_t kMaxQueryBytes = 200;
+  // Liked + disliked movies in one request: best-score compares every movie with each of them.
+  static constexpr std::size_t kMaxExamples = 100;
+  static constexpr std::size_t kMaxUserIdBytes = 100;
 };
 
 // What /api/health says about the catalog snapshot being served and the database behind it. The
@@ -54,7 +61,10 @@ WebResponse api_health(const ApiContext& ctx, const CatalogHealth& catalog);
 WebResponse api_movies(const ApiContext& ctx, const WebRequest& req);
 WebResponse api_movie(const ApiContext& ctx, const std::string& id);
 WebResponse api_similar(const ApiContext& ctx, const std::string& id, const WebRequest& req);
-WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req);  // GET (query) or POST (JSON)
+// GET (query) or POST (JSON): a prompt, liked / disliked movie ids (like=, dislike=, strategy=), or both.
+WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req);
+// GET /api/users/{id}/recommendations: the personal model's movies for a user of the imported ratings.
+WebResponse api_user_recommendations(const ApiContext& ctx, const std::string& user, const WebRequest& req);
 WebResponse api_stats(const ApiContext& ctx);
 
 // The URL path the API gives as a movie's "poster" (the stored file path never leaves the server).

@@ -65,8 +65,9 @@ const std::map<std::string, std::string>& english_genres() {
 
 }  // namespace
 
-WebApp::WebApp(const LiveCatalog& catalog, std::unique_ptr<ProviderSet> providers, PosterFiles posters)
-    : catalog_(catalog), providers_(std::move(providers)), posters_(std::move(posters)) {}
+WebApp::WebApp(const LiveCatalog& catalog, std::unique_ptr<ProviderSet> providers, PosterFiles posters,
+               std::unique_ptr<UserRecommender> users)
+    : catalog_(catalog), providers_(std::move(providers)), posters_(std::move(posters)), users_(std::move(users)) {}
 
 WebResponse WebApp::handle(const WebRequest& request) const {
   // Held to the end of the request: a reload meanwhile does not change what this request sees.
@@ -81,12 +82,13 @@ WebResponse WebApp::handle(const WebRequest& request) const {
 }
 
 WebResponse WebApp::route(const WebRequest& req, const CatalogSnapshot& snapshot) const {
-  const ApiContext api{&snapshot.recommender, &snapshot.view, providers_.get()};
+  const ApiContext api{&snapshot.recommender, &snapshot.view, providers_.get(), users_.get()};
   static const std::regex movie_re("/api/movies/([^/]+)");
   static const std::regex similar_re("/api/movies/([^/]+)/similar");
+  static const std::regex user_re("/api/users/([^/]+)/recommendations");
   static const std::regex poster_re("/posters/([0-9]{1,18})");
   static const std::regex chart_re("/charts/(year|decade|genre)\\.svg");
-  static const std::regex page_re("/(|recomendaciones|estadisticas|peliculas/[0-9]{1,18})/?");
+  static const std::regex page_re("/(|recomendaciones|para-ti|estadisticas|peliculas/[0-9]{1,18})/?");
   const std::string& path = req.path;
   const bool get = req.method == "GET" || req.method == "HEAD";
   std::smatch m;
@@ -108,6 +110,7 @@ WebResponse WebApp::route(const WebRequest& req, const CatalogSnapshot& snapshot
   }
   if (std::regex_match(path, m, similar_re)) return only_get([&] { return api_similar(api, m[1], req); });
   if (std::regex_match(path, m, movie_re)) return only_get([&] { return api_movie(api, m[1]); });
+  if (std::regex_match(path, m, user_re)) return only_get([&] { return api_user_recommendations(api, m[1], req); });
   if (path.rfind("/api/", 0) == 0 || path == "/api") return not_found(req);
 
   if (std::regex_match(path, m, poster_re)) return only_get([&] { return poster(snapshot, m[1], req); });

@@ -5,7 +5,7 @@
 // (live_catalog.h), which is replaced whenever another process changes the catalog.
 //
 // Routes: /api/... (see api.h), /posters/{id}, /charts/{year|decade|genre}.svg?lang=es|en,
-// /static/{asset}, and the pages /, /recomendaciones, /estadisticas, /peliculas/{id} (one HTML
+// /static/{asset}, and the pages /, /recomendaciones, /para-ti, /estadisticas, /peliculas/{id} (one HTML
 // shell; the front end renders each page from the API). A known path with another method gets 405
 // with Allow; unknown paths get 404. Every response carries security headers (nosniff, no referrer,
 // no framing, a same-origin Content-Security-Policy).
@@ -17,14 +17,17 @@
 #include "server/live_catalog.h"
 #include "server/poster_files.h"
 #include "server/providers.h"
+#include "server/user_recommender.h"
 #include "server/web_types.h"
 
 namespace cinerec {
 
 class WebApp {
  public:
-  // `catalog` must outlive the app.
-  WebApp(const LiveCatalog& catalog, std::unique_ptr<ProviderSet> providers, PosterFiles posters);
+  // `catalog` must outlive the app. `users` answers /api/users/{id}/recommendations from the same
+  // database (it follows the catalog's snapshots: user_recommender.h).
+  WebApp(const LiveCatalog& catalog, std::unique_ptr<ProviderSet> providers, PosterFiles posters,
+         std::unique_ptr<UserRecommender> users);
   WebApp(const WebApp&) = delete;
   WebApp& operator=(const WebApp&) = delete;
 
@@ -42,6 +45,7 @@ class WebApp {
   const LiveCatalog& catalog_;
   std::unique_ptr<ProviderSet> providers_;
   PosterFiles posters_;
+  std::unique_ptr<UserRecommender> users_;
 };
 
 }  // namespace cinerec

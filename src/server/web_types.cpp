@@ -27,9 +27,14 @@ WebResponse json_response(int status, const nlohmann::ordered_json& body) {
 }
 
 WebResponse error_response(int status, const std::string& code, const std::string& message) {
+  return ApiError{status, code, message}.response();
+}
+
+WebResponse ApiError::response() const {
   nlohmann::ordered_json body;
   body["error"]["code"] = code;
   body["error"]["message"] = message;
+  if (id) body["error"]["id"] = *id;
   return json_response(status, body);
 }
 

@@ -2,6 +2,7 @@
 // and gets back. Keeping httplib out of the handlers lets them be tested without sockets.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -39,12 +40,14 @@ WebResponse json_response(int status, const nlohmann::ordered_json& body);
 // The API's one error shape: {"error": {"code": code, "message": message}}.
 WebResponse error_response(int status, const std::string& code, const std::string& message);
 
-// An API failure before a response is built: the status, a stable machine code and a one-line message.
+// An API failure before a response is built: the status, a stable machine code and a one-line message;
+// `id` (the error's "id" field) names the movie id of the request that the error is about, if any.
 struct ApiError {
   int status = 400;
   std::string code;
   std::string message;
-  WebResponse response() const { return error_response(status, code, message); }
+  std::optional<std::int64_t> id{};
+  WebResponse response() const;
 };
 
 }  // namespace cinerec
