@@ -2,15 +2,14 @@
 (checked against the independent numpy reference on the seed vectors) and
 GET /api/users/{id}/recommendations from the trained personal model, with every error status."""
 import json
-import subprocess
-import sys
 import tempfile
 import unittest
 import urllib.parse
 from pathlib import Path
 
-from cinerec_test import SEED_DIR, SOURCE_DIR, main, run
+from cinerec_test import SEED_DIR, main, run
 from server_helper import Server, request
+from test_recommend_examples import reference  # the numpy reference, run as a separate process
 
 STATE = {}
 
@@ -76,14 +75,6 @@ def call(server, path, payload=None, method=None):
                                        headers={"Content-Type": "application/json"})
     assert headers["Content-Type"].startswith("application/json"), (path, headers["Content-Type"])
     return status, json.loads(raw)
-
-
-def reference(strategy, k, liked, disliked):
-    out = subprocess.run(
-        [sys.executable, str(SOURCE_DIR / "tests/integration/reference_examples.py"),
-         str(SEED_DIR / "movie_descriptions_embeddings.json"), strategy, str(k), "|".join(liked), "|".join(disliked)],
-        capture_output=True, text=True, check=True).stdout
-    return json.loads(out)
 
 
 class ErrorShape:
