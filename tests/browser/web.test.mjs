@@ -211,3 +211,77 @@ test("the site is usable with the keyboard", async () => {
   assert.deepEqual(await page.$$eval("img", (imgs) => imgs.filter((i) => !i.hasAttribute("alt")).map((i) => i.src)), []);
   assert.deepEqual(await page.$$eval("img[alt='']", (imgs) => imgs.map((i) => i.closest("a")?.textContent.trim())), ["cinerec"]);
 });
+
+test("Para ti: likes and dislikes kept in the browser give recommendations that say why", async () => {
+  const pressed = (loc) => loc.getAttribute("aria-pressed");
+  // Nothing liked yet: the page explains how to like movies.
+  await page.goto(baseUrl + "/");
+  await page.getByRole("link", { name: "Para ti" }).click();
+  await page.waitForURL(/\/para-ti$/);
+  await page.locator("#foryou-empty").waitFor();
+  assert.match(await page.locator("#foryou-empty").textContent(), /Me gusta/);
+
+  // Like El padrino and dislike El padrino III on catalog cards.
+  await page.goto(baseUrl + "/?q=padrino");
+  await page.waitForFunction(() => document.querySelector("#catalog-count")?.textContent === "3 películas");
+  const like = page.getByRole("button", { name: "Me gusta: El padrino", exact: true });
+  assert.equal(await pressed(like), "false");
+  await like.click();
+  assert.equal(await pressed(like), "true");
+  const dislike = page.getByRole("button", { name: "No me gusta: El padrino III", exact: true });
+  await dislike.click();
+  assert.equal(await pressed(dislike), "true");
+  // Like Matrix on its movie page, with the keyboard.
+  await page.goto(baseUrl + "/?q=matrix");
+  await page.locator("#catalog-results .card-title a", { hasText: "Matrix" }).click();
+  await page.locator("h1", { hasText: "Matrix" }).waitFor();
+  const likeMatrix = page.locator(".movie").getByRole("button", { name: "Me gusta: Matrix", exact: true });
+  await likeMatrix.focus();
+  await page.keyboard.press("Space");
+  assert.equal(await pressed(likeMatrix), "true");
+
+  // Para ti: neither liked nor disliked movies, and each card names the liked movie it is closest to.
+  const examples = ["El padrino", "Matrix", "El padrino III"];
+  const checkForYou = async () => {
+    await page.locator("#foryou-list > li").first().waitFor();
+    const titles = await page.locator("#foryou-list .card-title").allTextContents();
+    assert.equal(titles.length, 12);
+    assert.deepEqual(titles.filter((t) => examples.includes(t)), [], titles.join());
+    const because = await page.locator("#foryou-list .because").allTextContents();
+    assert.equal(because.length, 12);
+    assert.ok(because.every((b) => b === "Porque te gustó El padrino" || b === "Porque te gustó Matrix"), because.join());
+    assert.deepEqual(await page.locator("#taste-like li a").allTextContents(), ["El padrino", "Matrix"]);
+    assert.deepEqual(await page.locator("#taste-dislike li a").allTextContents(), ["El padrino III"]);
+  };
+  await page.getByRole("link", { name: "Para ti" }).click();
+  await page.waitForURL(/\/para-ti$/);
+  await checkForYou();
+  // Kept across a reload (localStorage).
+  await page.reload();
+  await checkForYou();
+
+  // The English switch translates the reason too.
+  await page.getByRole("button", { name: "Switch to English" }).click();
+  await page.locator("h1", { hasText: "For you" }).waitFor();
+  await page.locator("#foryou-list .because").first().waitFor();
+  assert.match(await page.locator("#foryou-list .because").first().textContent(), /^Because you liked (El padrino|Matrix)$/);
+  await page.getByRole("button", { name: "Cambiar a español" }).click();
+  await page.locator("h1", { hasText: "Para ti" }).waitFor();
+  await page.locator("#foryou-list > li").first().waitFor();
+  await page.screenshot({ path: path.join(SHOTS, "para-ti.png"), fullPage: true });
+
+  // Liking a recommended card marks the list out of date instead of reshuffling it.
+  const second = page.locator("#foryou-list > li").nth(1);
+  const secondTitle = await second.locator(".card-title").textContent();
+  await second.getByRole("button", { name: `Me gusta: ${secondTitle}`, exact: true }).click();
+  assert.equal(await page.locator("#foryou-changed").isVisible(), true);
+  await page.getByRole("button", { name: "Actualizar" }).click();
+  await page.locator("#taste-like li a", { hasText: secondTitle }).waitFor();
+  await page.locator("#foryou-list > li").first().waitFor();
+  assert.ok(!(await page.locator("#foryou-list .card-title").allTextContents()).includes(secondTitle));
+
+  // Forgetting everything brings the empty state back; later tests start from no likes.
+  await page.getByRole("button", { name: "Olvidar todos mis gustos" }).click();
+  await page.locator("#foryou-empty").waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem("cinerec-taste")), JSON.stringify({ like: [], dislike: [] }));
+});

@@ -38,10 +38,11 @@
   }
 
   class ApiError extends Error {
-    constructor(status, code, message) {
+    constructor(status, code, message, id) {
       super(message);
       this.status = status;
       this.code = code;
+      this.id = id; // the movie id the error is about, when it is about one
     }
   }
 
@@ -58,7 +59,7 @@
     } catch (_) { /* not JSON */ }
     if (!res.ok) {
       const e = body && body.error ? body.error : { code: "http_" + res.status, message: res.statusText };
-      throw new ApiError(res.status, e.code, e.message);
+      throw new ApiError(res.status, e.code, e.message, e.id);
     }
     return body;
   }
@@ -79,6 +80,82 @@
   function errorBox(err) {
     return el("div", { class: "alert", role: "alert" },
       el("strong", { text: t("error_generic") + ": " }), err && err.message ? err.message : String(err));
+  }
+
+  // Likes and dislikes ----------------------------------------------------------------------------
+  // Kept in this browser only (localStorage, no account): {like: [{id, title}], dislike: [...]}, oldest
+  // first. A movie is in at most one list. Sent with every recommendation request.
+
+  const TASTE_KEY = "cinerec-taste";
+  const MAX_EXAMPLES = 100; // the API's limit on like + dislike ids together
+  let taste = loadTaste();
+  let onTasteChange = null; // set by the page that wants to hear of changes (Para ti)
+
+  function loadTaste() {
+    const list = (v) => (Array.isArray(v) ? v.filter((m) => m && Number.isInteger(m.id) && typeof m.title === "string") : []);
+    try {
+      const saved = JSON.parse(localStorage.getItem(TASTE_KEY) || "null");
+      if (saved && typeof saved === "object") return { like: list(saved.like), dislike: list(saved.dislike) };
+    } catch (_) { /* storage disabled or corrupt: start empty */ }
+    return { like: [], dislike: [] };
+  }
+
+  function saveTaste() {
+    try { localStorage.setItem(TASTE_KEY, JSON.stringify(taste)); } catch (_) { /* kept for this page only */ }
+  }
+
+  function opinionOf(id) {
+    if (taste.like.some((m) => m.id === id)) return "like";
+    if (taste.dislike.some((m) => m.id === id)) return "dislike";
+    return null;
+  }
+
+  // opinion: "like", "dislike" or null (neither).
+  function setOpinion(movie, opinion) {
+    taste.like = taste.like.filter((m) => m.id !== movie.id);
+    taste.dislike = taste.dislike.filter((m) => m.id !== movie.id);
+    if (opinion) taste[opinion].push({ id: movie.id, title: movie.title });
+    saveTaste();
+    for (const b of document.querySelectorAll(`button[data-opinion][data-movie-id="${movie.id}"]`))
+      b.setAttribute("aria-pressed", String(b.dataset.opinion === opinion));
+    if (onTasteChange) onTasteChange();
+  }
+
+  // The newest likes and dislikes within the API's limit (dislikes keep at least 30 places when there are
+  // that many), as the request body's fields.
+  function tasteForRequest() {
+    const dislikes = Math.min(taste.dislike.length, Math.max(30, MAX_EXAMPLES - taste.like.length));
+    const likes = Math.min(taste.like.length, MAX_EXAMPLES - dislikes);
+    return { like: taste.like.slice(taste.like.length - likes).map((m) => m.id),
+      dislike: taste.dislike.slice(taste.dislike.length - dislikes).map((m) => m.id) };
+  }
+
+  // POST /api/recommend with the stored likes; a stored movie the catalog no longer has is forgotten and
+  // the request sent again, so an old list never breaks the page.
+  async function recommendWithTaste(body) {
+    for (let attempt = 0; ; attempt++) {
+      const request = { ...body, ...tasteForRequest() };
+      try {
+        return await api("/api/recommend", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: JSON.stringify(request) });
+      } catch (err) {
+        if (err.code !== "unknown_movie" || !Number.isInteger(err.id) || attempt >= 5) throw err;
+        taste.like = taste.like.filter((m) => m.id !== err.id);
+        taste.dislike = taste.dislike.filter((m) => m.id !== err.id);
+        saveTaste();
+      }
+    }
+  }
+
+  // The like / dislike toggle pair of a movie: buttons with aria-pressed, named with the title.
+  function opinionButtons(movie) {
+    const current = opinionOf(movie.id);
+    return el("div", { class: "opinion", role: "group", "aria-label": t("opinion_group", movie.title) },
+      ["like", "dislike"].map((kind) => el("button", {
+        type: "button", class: `opinion-${kind}`, "data-opinion": kind, "data-movie-id": String(movie.id),
+        "aria-pressed": String(current === kind), "aria-label": t(`${kind}_label`, movie.title),
+        on: { click: () => setOpinion(movie, opinionOf(movie.id) === kind ? null : kind) },
+      }, el("span", { class: "opinion-icon", "aria-hidden": "true", text: kind === "like" ? "+" : "−" }), t(kind))));
   }
 
   // Navigation ------------------------------------------------------------------------------------
@@ -116,6 +193,7 @@
     const p = path.replace(/\/+$/, "") || "/";
     if (p === "/") return { name: "home" };
     if (p === "/recomendaciones") return { name: "recommend" };
+    if (p === "/para-ti") return { name: "foryou" };
     if (p === "/estadisticas") return { name: "stats" };
     const m = p.match(/^\/peliculas\/(\d+)$/);
     if (m) return { name: "movie", id: m[1] };
@@ -124,6 +202,7 @@
 
   async function render({ focus = false } = {}) {
     const token = ++renderToken;
+    onTasteChange = null;
     applyChrome();
     const page = pageOf(location.pathname);
     const params = new URLSearchParams(location.search);
@@ -131,6 +210,7 @@
     try {
       if (page.name === "home") await renderHome(params, token);
       else if (page.name === "recommend") await renderRecommend(params, token);
+      else if (page.name === "foryou") await renderForYou(token);
       else if (page.name === "movie") await renderMovie(page.id, token);
       else if (page.name === "stats") await renderStats(token);
       else renderNotFound();
@@ -177,7 +257,9 @@
         el("strong", { class: "score-value", text: movie.score.toFixed(3) }),
         el("span", { class: "score-bar", "aria-hidden": "true" }, bar)));
     }
+    if (movie.closest_liked) body.append(el("p", { class: "because", text: t("because_liked", movie.closest_liked.title) }));
     if (movie.description) body.append(el("p", { class: "desc", text: shortText(movie.description) }));
+    body.append(opinionButtons(movie));
     const card = el("article", { class: "card", "data-movie-id": String(movie.id) },
       el("a", { href, "data-link": true, tabindex: "-1", "aria-hidden": "true", class: "card-poster" }, posterImg(movie, "poster")),
       body);
@@ -295,6 +377,12 @@
       el("option", { value: p.name, disabled: !p.configured,
         text: p.name === "offline" ? t("provider_offline") : p.configured ? p.name : `${p.name} (${t("provider_unconfigured")})` })));
     const out = el("section", { id: "rec-results", "aria-live": "polite", "aria-busy": "false" });
+    // The stored likes join the prompt unless the visitor unticks this (shown only when there are any).
+    const useTaste = el("input", { id: "rec-use-taste", type: "checkbox", checked: true });
+    const tasteField = taste.like.length || taste.dislike.length
+      ? el("div", { class: "field checkbox" }, useTaste,
+        el("label", { for: "rec-use-taste", text: t("use_taste", taste.like.length, taste.dislike.length) }))
+      : null;
 
     const run = async () => {
       const text = prompt.value.trim();
@@ -306,8 +394,9 @@
       out.setAttribute("aria-busy", "true");
       out.replaceChildren(el("p", { class: "loading", role: "status", text: t("loading") }));
       try {
-        const recs = await api("/api/recommend", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify(body) });
+        const recs = tasteField && useTaste.checked ? await recommendWithTaste(body)
+          : await api("/api/recommend", { method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+            body: JSON.stringify(body) });
         if (stale(token)) return;
         const next = new URLSearchParams({ prompt: text });
         history.replaceState(null, "", "/recomendaciones?" + next.toString());
@@ -332,6 +421,7 @@
           el("button", { type: "button", class: "suggestion", text: ex, on: { click: () => { prompt.value = ex; run(); } } }))))),
       el("div", { class: "filters" }, field(t("k_label"), k), field(t("genre_label"), genreSel),
         field(t("year_from_label"), from), field(t("year_to_label"), to), field(t("provider_label"), provider),
+        tasteField,
         el("button", { type: "submit", class: "primary", id: "recommend-button", text: t("recommend_button") })));
     form.addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
     prompt.addEventListener("keydown", (ev) => {
@@ -367,6 +457,7 @@
       el("dl", { class: "facts" },
         el("dt", { text: t("year") }), el("dd", { text: movie.year ?? t("no_year") }),
         el("dt", { text: t("genres") }), el("dd", {}, genreChips(movie.genres))),
+      opinionButtons(movie),
       el("h2", { class: "visually-hidden", text: t("description") }),
       el("p", { class: "description", text: movie.description }));
     const similarSection = el("section", { class: "similar", "aria-labelledby": "similar-title" },
@@ -379,6 +470,70 @@
       el("p", { class: "breadcrumb" }, el("a", { href: "/", "data-link": true, text: "← " + t("back_to_catalog") })),
       el("article", { class: "movie" }, el("div", { class: "movie-poster" }, posterImg(movie, "poster-large")), details),
       similarSection);
+  }
+
+  // Para ti ---------------------------------------------------------------------------------------
+
+  async function renderForYou(token) {
+    const strategy = el("select", { id: "foryou-strategy", name: "strategy" },
+      el("option", { value: "average", text: t("strategy_average") }),
+      el("option", { value: "best-score", text: t("strategy_best") }));
+    const refresh = el("button", { type: "button", class: "primary", id: "foryou-refresh", text: t("foryou_refresh") });
+    const changed = el("p", { class: "notice", id: "foryou-changed", role: "status", hidden: true, text: t("foryou_changed") });
+    const summary = el("div", { class: "taste", id: "taste-summary" });
+    const out = el("section", { id: "foryou-results", "aria-live": "polite", "aria-busy": "false" });
+
+    // What is stored, each title with a button that forgets it.
+    const tasteList = (kind, heading) => el("div", { class: "taste-list" },
+      el("h2", { id: `taste-${kind}-title`, text: t(heading, taste[kind].length) }),
+      el("ul", { class: "chips removable", id: `taste-${kind}`, "aria-labelledby": `taste-${kind}-title` }, taste[kind].map((m) =>
+        el("li", {}, el("a", { href: `/peliculas/${m.id}`, "data-link": true, text: m.title }),
+          el("button", { type: "button", class: "remove", "aria-label": t("remove_opinion", m.title), text: "×",
+            on: { click: () => { setOpinion(m, null); load(); } } })))));
+
+    const load = async () => {
+      changed.hidden = true;
+      summary.replaceChildren(
+        taste.like.length ? tasteList("like", "foryou_liked") : "",
+        taste.dislike.length ? tasteList("dislike", "foryou_disliked") : "",
+        taste.like.length || taste.dislike.length
+          ? el("button", { type: "button", class: "link-button", id: "taste-clear", text: t("foryou_clear"),
+            on: { click: () => { taste = { like: [], dislike: [] }; saveTaste(); load(); } } })
+          : "");
+      if (!taste.like.length) {
+        out.replaceChildren(el("div", { class: "empty-state", id: "foryou-empty" },
+          el("h2", { text: t("foryou_empty_title") }),
+          el("p", { text: t("foryou_empty") }),
+          el("p", {}, el("a", { href: "/", "data-link": true, text: t("foryou_to_catalog") }))));
+        return;
+      }
+      out.setAttribute("aria-busy", "true");
+      out.replaceChildren(el("p", { class: "loading", role: "status", text: t("loading") }));
+      try {
+        const recs = await recommendWithTaste({ k: 12, strategy: strategy.value });
+        if (stale(token)) return;
+        out.replaceChildren(recs.results.length
+          ? el("ol", { class: "grid ranked", id: "foryou-list" }, recs.results.map((m, i) => el("li", {}, movieCard(m, { rank: i + 1 }))))
+          : el("p", { class: "empty", text: t("no_recs") }));
+      } catch (err) {
+        if (!stale(token)) out.replaceChildren(errorBox(err));
+      } finally {
+        out.setAttribute("aria-busy", "false");
+      }
+    };
+    // Toggling a card here does not reshuffle the list under the pointer or focus: the list is marked out
+    // of date and redrawn on request.
+    onTasteChange = () => { changed.hidden = false; };
+    refresh.addEventListener("click", load);
+    strategy.addEventListener("change", load);
+
+    setPage(t("foryou_title"),
+      el("h1", { text: t("foryou_title") }),
+      el("p", { class: "intro", text: t("foryou_intro") }),
+      summary,
+      el("div", { class: "toolbar" }, field(t("strategy_label"), strategy), refresh),
+      changed, out);
+    await load();
   }
 
   // Estadísticas ----------------------------------------------------------------------------------
