@@ -14,7 +14,7 @@
 //    a few ms; SQLite: 50 ms polling) plus the time one load takes. Quick writes coalesce into one
 //    reload of the newest version.
 //  - While the database is unreachable the last snapshot keeps being served (the catalog is in
-//    memory; nothing a request does needs the database), status() says so, and the loader retries
+//    memory; no catalog request needs the database), status() says so, and the loader retries
 //    every retry_interval until a reload succeeds. A change made during the outage is loaded once the
 //    database is back.
 //  - The log receives one line per reload and one per outage (start and end); lines name the store by

@@ -16,6 +16,7 @@ import unittest
 from pathlib import Path
 
 from cinerec_test import BIN, SEED_DIR, STORE, CinerecTestCase, main, pg_server, run
+from pg_server import PASSWORD
 from server_helper import Server, request, wait_until
 
 SEED = SEED_DIR / "movie_descriptions.json"
@@ -29,10 +30,11 @@ def get_json(server, path, timeout=15):
 
 class Hammer:
     """Client threads that keep requesting `paths` from a server and record every failure: an HTTP status
-    outside `allowed`, a body that is not JSON, an exception (refused connection, timeout)."""
+    outside `allowed` (or allowed_for[path]), a body that is not JSON, an exception (refused connection,
+    timeout)."""
 
-    def __init__(self, server, paths, threads=2, allowed=(200,)):
-        self.server, self.paths, self.allowed = server, paths, allowed
+    def __init__(self, server, paths, threads=2, allowed=(200,), allowed_for=None):
+        self.server, self.paths, self.allowed, self.allowed_for = server, paths, allowed, allowed_for or {}
         self.count = 0
         self.failures = []
         self.statuses = {}
@@ -50,7 +52,8 @@ class Hammer:
             try:
                 status, _, body = request(self.server.url + path, timeout=15)
                 json.loads(body)
-                failure = None if status in self.allowed else f"{path}: HTTP {status}: {body[:200]!r}"
+                allowed = self.allowed_for.get(path, self.allowed)
+                failure = None if status in allowed else f"{path}: HTTP {status}: {body[:200]!r}"
             except Exception as e:  # noqa: BLE001 - every kind of failure is what the test counts
                 status, failure = "exception", f"{path}: {type(e).__name__}: {e}"
             with self._lock:
@@ -171,7 +174,7 @@ class Replicas(ReplicaCase):
         # One log line per reload, naming the version; never a password.
         reloads = [line for line in b.log().splitlines() if "catalog: reloaded version" in line]
         self.assertGreaterEqual(len(reloads), 2, b.log())
-        self.assertNotIn("s3cret", a.log() + b.log())
+        self.assertNotIn(PASSWORD, a.log() + b.log())
 
     def test_no_reload_serves_the_start_up_snapshot(self):
         db = self.seeded_db(with_vectors=False)
@@ -184,24 +187,50 @@ class Replicas(ReplicaCase):
         self.assertEqual(self.health(server)["movies"], 83)
 
 
+def add_rated_movies(tmp, db):
+    """Adds 25 movies with TMDB ids and the ratings of 3 users to `db` (import-ratings also trains), so
+    /api/users/1/recommendations answers."""
+    catalog = ["id,title,overview,genres,release_date"]
+    catalog += [f"{1000 + i},Movie {i},A story number {i} about people,Drama,{1980 + i}-01-01" for i in range(1, 26)]
+    (tmp / "rated.csv").write_text("\n".join(catalog) + "\n")
+    run("import", tmp / "rated.csv", "--quiet", db=db)
+    (tmp / "links.csv").write_text("movieId,imdbId,tmdbId\n" + "".join(f"{i},{i:07d},{1000 + i}\n" for i in range(1, 26)))
+    rows = ["userId,movieId,rating,timestamp"]
+    for user in (1, 2, 3):
+        rows += [f"{user},{m},{3.0 + (m + user) % 3},{m}" for m in range(1, 13)]
+    (tmp / "ratings.csv").write_text("\n".join(rows) + "\n")
+    run("import-ratings", tmp / "ratings.csv", "--links", tmp / "links.csv", db=db)
+
+
 @unittest.skipUnless(STORE == "postgres", "a database server restart and concurrent writers need PostgreSQL")
 class ReplicasOnPostgres(ReplicaCase):
     def test_database_restart_under_running_replicas(self):
         pg = pg_server()
         db = self.seeded_db()
+        add_rated_movies(self.tmp, db)
         a, b = self.serve(db), self.serve(db)
-        # Every answer during the outage is a JSON 200 (the catalog is in memory) or a clean JSON 503,
-        # never a hang, a refused connection or a crash.
+        # The one endpoint that reads the database per request (the user's current ratings) answers
+        # before the outage, a clean JSON 503 during it, and again after it.
+        user_path = "/api/users/1/recommendations?k=3"
+        status, body = get_json(b, user_path)
+        self.assertEqual(status, 200, body)
+        # During the outage the catalog answers keep coming (JSON 200: it is in memory), user
+        # recommendations are a clean JSON 503; never a hang, a refused connection or a crash.
         hammer = Hammer(b, ["/api/movies?q=padrino", "/api/recommend?prompt=" + urllib.parse.quote("mafia"),
-                            "/api/health"], allowed=(200, 503))
+                            "/api/health", user_path], allowed_for={user_path: (200, 503)})
         try:
             pg.stop()
             self.assertTrue(wait_until(lambda: self.health(b)["status"] == "degraded", 20), b.log())
             self.assertEqual(self.health(b)["database"], "unreachable")
             self.assertEqual(self.titles(b, "padrino"), {"El padrino", "El padrino II", "El padrino III"})
+            status, body = get_json(b, user_path)
+            self.assertEqual(status, 503, body)
+            self.assertEqual(body["error"]["code"], "personal_model_unavailable")
+            self.assertNotIn(PASSWORD, body["error"]["message"])
             time.sleep(1)
             pg.start()
             self.assertTrue(wait_until(lambda: self.health(b)["status"] == "ok", 30), b.log())
+            self.assertTrue(wait_until(lambda: get_json(b, user_path)[0] == 200, 30), b.log())
             # Back: writes made after the restart are loaded by both replicas.
             run("import", movies_file(self.tmp / "extra.json", ["Zorblax tras el reinicio"], "Zorblax"), db=db)
             for server in (a, b):
@@ -216,7 +245,7 @@ class ReplicasOnPostgres(ReplicaCase):
         log = b.log()
         self.assertIn("catalog: database unreachable", log)
         self.assertIn("catalog: database reachable again", log)
-        self.assertNotIn("s3cret", log + a.log())
+        self.assertNotIn(PASSWORD, log + a.log())
 
     def test_a_change_made_while_a_replica_cannot_reach_the_database_is_loaded_when_it_can(self):
         pg = pg_server()
