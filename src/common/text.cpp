@@ -111,4 +111,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[y.size()];
 }
 
+std::size_t utf8_sequence_length(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  if ((lead >> 3) == 0x1E) return 4;
+  return 1;
+}
+
 }  // namespace cinerec

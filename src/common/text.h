@@ -11,6 +11,10 @@ namespace cinerec {
 // True when `text` is well-formed UTF-8. On failure, *bad_offset (if given) is the first bad byte.
 bool is_valid_utf8(std::string_view text, std::size_t* bad_offset = nullptr);
 
+// Bytes in the UTF-8 sequence that starts with `lead` (1 to 4); 1 for a byte that cannot start
+// one, so a scanner always advances.
+std::size_t utf8_sequence_length(unsigned char lead);
+
 // Folds text for matching: Unicode NFKD, combining marks removed, case folded. "Película" -> "pelicula",
 // "ÑANDÚ" -> "nandu". Precondition: valid UTF-8 (invalid bytes are dropped).
 std::string fold_for_search(std::string_view text);

@@ -15,16 +15,6 @@ namespace {
 
 using List = std::vector<std::pair<std::uint32_t, float>>;
 
-void keep_best(List& row, std::size_t keep) {
-  auto better = [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); };
-  if (row.size() > keep) {
-    std::partial_sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(keep), row.end(), better);
-    row.resize(keep);
-  } else {
-    std::sort(row.begin(), row.end(), better);
-  }
-}
-
 // Cosines of unit vectors, a block of rows at a time through one BLAS product.
 ItemNeighbours vector_neighbours(const MatrixView& m, std::size_t keep) {
   const std::size_t n = m.rows, block = 256;
@@ -39,7 +29,7 @@ ItemNeighbours vector_neighbours(const MatrixView& m, std::size_t keep) {
       List row;
       for (std::size_t j = 0; j < n; ++j)
         if (j != start + r && sims[r * n + j] > 0.0f) row.emplace_back(static_cast<std::uint32_t>(j), sims[r * n + j]);
-      keep_best(row, keep);
+      ItemNeighbours::keep_strongest(row, keep);
       lists[start + r] = std::move(row);
     }
   }
@@ -105,7 +95,7 @@ ItemNeighbours text_neighbours(const std::vector<Movie>& movies, std::size_t kee
       if (j != i && acc[j] > 0.0f) row.emplace_back(j, acc[j]);
       acc[j] = 0.0f;
     }
-    keep_best(row, keep);
+    ItemNeighbours::keep_strongest(row, keep);
     lists[i] = std::move(row);
   }
   return ItemNeighbours::from_lists(std::move(lists));

@@ -17,16 +17,20 @@ ItemNeighbours ItemNeighbours::from_dense(const float* dense, std::size_t n, std
       float w = dense[i * n + j];
       if (j != i && w > 0.0f) row.emplace_back(static_cast<std::uint32_t>(j), w);
     }
-    auto better = [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); };
-    if (row.size() > keep) {
-      std::partial_sort(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(keep), row.end(), better);
-      row.resize(keep);
-    } else {
-      std::sort(row.begin(), row.end(), better);
-    }
+    keep_strongest(row, keep);
     lists[i] = row;
   }
   return from_lists(std::move(lists));
+}
+
+void ItemNeighbours::keep_strongest(std::vector<std::pair<std::uint32_t, float>>& list, std::size_t keep) {
+  auto better = [](const auto& a, const auto& b) { return a.second > b.second || (a.second == b.second && a.first < b.first); };
+  if (list.size() > keep) {
+    std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(), better);
+    list.resize(keep);
+  } else {
+    std::sort(list.begin(), list.end(), better);
+  }
 }
 
 ItemNeighbours ItemNeighbours::from_lists(std::vector<std::vector<std::pair<std::uint32_t, float>>> lists) {

@@ -22,6 +22,9 @@ class ItemNeighbours {
   static ItemNeighbours from_dense(const float* dense, std::size_t n, std::size_t keep);
   // Builds from per-item lists of (neighbour, weight); each list is sorted by weight, best first.
   static ItemNeighbours from_lists(std::vector<std::vector<std::pair<std::uint32_t, float>>> lists);
+  // Sorts a list best first (ties by lower neighbour, so results do not depend on input order) and
+  // keeps at most `keep` entries: the form from_lists expects.
+  static void keep_strongest(std::vector<std::pair<std::uint32_t, float>>& list, std::size_t keep);
 
   std::size_t items() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
   std::size_t entries() const { return neighbour_.size(); }

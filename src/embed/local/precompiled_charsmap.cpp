@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "common/text.h"
+
 namespace cinerec::local {
 
 namespace {
@@ -11,14 +13,6 @@ bool has_leaf(std::uint32_t unit) { return ((unit >> 8) & 1) == 1; }
 std::uint32_t value(std::uint32_t unit) { return unit & ((1u << 31) - 1); }
 std::uint32_t label(std::uint32_t unit) { return unit & ((1u << 31) | 0xFF); }
 std::uint32_t offset(std::uint32_t unit) { return (unit >> 10) << ((unit & (1u << 9)) >> 6); }
-
-std::size_t utf8_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xE) return 3;
-  if ((lead >> 3) == 0x1E) return 4;
-  return 1;
-}
 
 }  // namespace
 
@@ -63,7 +57,7 @@ std::string PrecompiledCharsmap::normalize(std::string_view text) const {
       out.append(replacements_.c_str() + index);
       pos += length;
     } else {
-      std::size_t n = utf8_length(static_cast<unsigned char>(text[pos]));
+      std::size_t n = utf8_sequence_length(static_cast<unsigned char>(text[pos]));
       if (pos + n > text.size()) n = text.size() - pos;
       out.append(text.substr(pos, n));
       pos += n;

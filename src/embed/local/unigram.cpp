@@ -8,6 +8,8 @@
 
 #include "embed/local/unicode.h"
 
+#include "common/text.h"
+
 namespace cinerec::local {
 
 using nlohmann::json;
@@ -16,14 +18,6 @@ namespace {
 
 // Hugging Face's and SentencePiece's penalty for a character no piece covers.
 constexpr double kUnknownPenalty = 10.0;
-
-std::size_t utf8_char_length(unsigned char lead) {
-  if (lead < 0x80) return 1;
-  if ((lead >> 5) == 0x6) return 2;
-  if ((lead >> 4) == 0xE) return 3;
-  if ((lead >> 3) == 0x1E) return 4;
-  return 1;
-}
 
 }  // namespace
 
@@ -210,7 +204,7 @@ void UnigramTokenizer::encode_word(std::string_view word, std::vector<std::int32
   // Character boundaries in bytes.
   std::vector<std::size_t> bounds{0};
   for (std::size_t i = 0; i < word.size();) {
-    i += std::min(utf8_char_length(static_cast<unsigned char>(word[i])), word.size() - i);
+    i += std::min(utf8_sequence_length(static_cast<unsigned char>(word[i])), word.size() - i);
     bounds.push_back(i);
   }
   const std::size_t n = bounds.size() - 1;
