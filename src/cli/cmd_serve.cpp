@@ -49,10 +49,14 @@ int run_serve(const GlobalOptions& global, ServeArgs& args) {
   http.retry.max_attempts = 2;
   auto providers = std::make_unique<ProviderSet>(std::move(config).value(), http);
 
+  auto users = std::make_unique<UserRecommender>(global.db);
+  if (auto loaded = users->preload(first->recommender); !loaded.ok())
+    std::cerr << "cinerec: personal recommendations: " << loaded.error().message << "\n";
+
   std::size_t movies = first->recommender.movies().size();
   std::int64_t version = first->version;
   first.reset();  // a reload may free it
-  WebApp app(**live, std::move(providers), std::move(posters), std::make_unique<UserRecommender>(global.db));
+  WebApp app(**live, std::move(providers), std::move(posters), std::move(users));
   args.server.on_listening = [movies, version](const std::string& host, int port) {
     std::cout << "cinerec: serving " << movies << " movies (catalog version " << version << ") at http://" << host
               << ":" << port << "/  (Ctrl-C to stop)" << std::endl;

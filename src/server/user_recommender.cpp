@@ -54,6 +54,11 @@ Status UserRecommender::refresh(const Recommender& snapshot) {
   return Status::Ok();
 }
 
+Status UserRecommender::preload(const Recommender& snapshot) {
+  std::lock_guard lock(mutex_);
+  return refresh(snapshot);
+}
+
 Result<UserModelView> UserRecommender::for_user(const Recommender& snapshot, const std::string& user) {
   std::lock_guard lock(mutex_);
   CINEREC_TRY(refresh(snapshot));

@@ -41,6 +41,11 @@ class UserRecommender {
   // model was trained, or it was trained on another catalog; or when the database cannot be read.
   Result<UserModelView> for_user(const Recommender& snapshot, const std::string& user);
 
+  // Loads the model for `snapshot` now (cinerec serve calls it at start, so the first request does not
+  // wait for it). A missing model is not an error here: requests report it. Fails only when the
+  // database cannot be read.
+  Status preload(const Recommender& snapshot);
+
  private:
   // Under mutex_: makes model_ / unavailable_ current for `snapshot`.
   Status refresh(const Recommender& snapshot);

@@ -75,6 +75,7 @@ class UserRecommenderTest : public ::testing::Test {
 
 TEST_F(UserRecommenderTest, WithoutATrainedModelTheErrorSaysWhatToRunUntilOneIsTrained) {
   UserRecommender users(path_.string(), std::chrono::milliseconds(0));
+  EXPECT_TRUE(users.preload(*snapshot_).ok());  // no model is not a preload failure
   auto none = users.for_user(*snapshot_, "a");
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.error().message.find("cinerec train"), std::string::npos) << none.error().message;
