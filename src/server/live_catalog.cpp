@@ -126,6 +126,7 @@ void LiveCatalog::set_reachable() {
 }
 
 void LiveCatalog::loader_loop() {
+  bool failing = false;  // logged once per run of failed loads
   std::unique_lock lock(mutex_);
   for (;;) {
     // Versions are compared for inequality, not order, so a database recreated from scratch reloads too.
@@ -137,12 +138,17 @@ void LiveCatalog::loader_loop() {
     lock.unlock();
     auto loaded = load();
     if (!loaded.ok()) {
-      set_unreachable(loaded.error().message);
+      // Not necessarily an outage (the watcher reports those): a statement timeout, a bad row. The
+      // old snapshot keeps serving meanwhile.
+      if (!failing)
+        log_("catalog: loading version " + std::to_string(target) + " failed (" + loaded.error().message +
+             "); still serving version " + std::to_string(old_version) + ", retrying");
+      failing = true;
       lock.lock();
       wake_.wait_for(lock, options_.retry_interval, [&] { return stop_; });
       continue;
     }
-    set_reachable();
+    failing = false;
     const auto& snapshot = **loaded;
     const double took = ms_since(since);
     char line[256];

@@ -17,8 +17,9 @@
 //    memory; no catalog request needs the database), status() says so, and the loader retries
 //    every retry_interval until a reload succeeds. A change made during the outage is loaded once the
 //    database is back.
-//  - The log receives one line per reload and one per outage (start and end); lines name the store by
-//    describe() (a URL without its password), never a secret.
+//  - The log receives one line per reload, one per outage (start and end, as the watcher sees them)
+//    and one per run of failed loads; lines name the store by describe() (a URL without its password),
+//    never a secret.
 #pragma once
 
 #include <chrono>
@@ -60,7 +61,7 @@ struct LiveCatalogOptions {
 };
 
 struct LiveCatalogStatus {
-  bool database_reachable = true;  // as last seen by the watcher or the loader
+  bool database_reachable = true;  // as last seen by the watcher
   std::string database_error;      // the last failure's one-line message (no password); empty when reachable
   std::uint64_t reloads = 0;       // successful reloads since start (the start-up load not counted)
   double last_reload_ms = 0;       // how long the last successful reload took, from the change being seen
