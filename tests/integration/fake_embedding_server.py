@@ -40,6 +40,10 @@ class FakeEmbeddingServer:
         self.requests = []  # dicts: method, path, query, headers (lower-cased), body (parsed JSON or None)
         self.delay = 0.0  # seconds to wait before answering an embedding request
         self.fail_next = []  # (status, headers, body) answered, in order, before normal replies
+        # With hold_after = N, embedding requests after the first N wait for `release` before answering,
+        # so a test can stop a client at an exact point instead of racing a timer.
+        self.hold_after = None
+        self.release = threading.Event()
         self.lock = threading.Lock()
         server = self
 
@@ -68,6 +72,10 @@ class FakeEmbeddingServer:
                 with server.lock:
                     server.requests.append(record)
                     scripted = server.fail_next.pop(0) if server.fail_next and path != "/info" else None
+                    held = (server.hold_after is not None and path != "/info" and
+                            len([r for r in server.requests if r["path"] != "/info"]) > server.hold_after)
+                if held:
+                    server.release.wait(timeout=120)
                 if scripted:
                     status, headers, payload = scripted
                     return self.reply(status, payload, headers)
@@ -102,6 +110,7 @@ class FakeEmbeddingServer:
         return self
 
     def __exit__(self, *exc):
+        self.release.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
