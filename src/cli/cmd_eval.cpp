@@ -1,8 +1,11 @@
 // cinerec eval FILE: measures the ranking on a judged prompt set (hit@1/5/10, MRR, nDCG@10).
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/embedder_options.h"
+#include "embed/cached_query.h"
 #include "recommend/evaluation.h"
 #include "recommend/recommender.h"
 
@@ -14,7 +17,13 @@ struct EvalArgs {
   std::string model;
   bool json = false;
   bool quiet = false;
+  EmbedderOptions embedder;  // --provider: prompts embedded by a provider (hybrid, or --vector-only)
+  bool vector_only = false;
 };
+
+// Ranks a prompt the way `recommend` would: offline, or embedded by the provider (never through the
+// query cache, so a measurement does not write to the database).
+using Ranker = std::function<Result<Recommendations>(const std::string&)>;
 
 std::string fixed3(double v) {
   char buf[32];
@@ -26,10 +35,36 @@ int run_eval(const GlobalOptions& global, const EvalArgs& args) {
   auto cases = load_eval_file(args.file);
   if (!cases.ok()) return fail(cases.error());
   if (cases->empty()) return fail(Error{args.file + ": no prompts"});
+  auto config = load_config();
+  if (!config.ok() && !args.embedder.provider.empty()) return fail(config.error());
+  const ConfigSource settings = config.ok() ? std::move(config).value() : ConfigSource();
+  const auto provider_name = chosen_provider(args.embedder, settings);
+  if (args.vector_only && !provider_name) return fail(Error{"--vector-only needs an embedding provider (--provider)"});
+  std::unique_ptr<Embedder> embedder;
+  std::string vectors_model = args.model;
+  if (provider_name) {
+    EmbedderOptions options = args.embedder;
+    options.model = args.model;
+    auto built = build_embedder(*provider_name, options, settings);
+    if (!built.ok()) return fail(built.error());
+    embedder = std::move(built).value();
+    vectors_model = embedder->model();
+  }
   auto store = open_db(global, OpenMode::ReadOnly);
   if (!store.ok()) return fail(store.error());
-  auto recommender = Recommender::load(**store, RecommenderOptions{args.model});
+  auto recommender = Recommender::load(**store, RecommenderOptions{vectors_model});
   if (!recommender.ok()) return fail(recommender.error());
+  Ranker rank = [&](const std::string& prompt) { return recommender->recommend_offline(prompt, 10); };
+  if (embedder) {
+    rank = [&](const std::string& prompt) -> Result<Recommendations> {
+      auto query = embed_query(*embedder, prompt, nullptr);
+      if (!query.ok()) return query.error();
+      RankingOptions ranking;
+      ranking.vector_only = args.vector_only;
+      return recommender->recommend_by_vector(prompt, query->vector, *provider_name, embedder->model(), 10, {},
+                                              ranking);
+    };
+  }
   // A judged title the catalog lacks would silently count as a miss: refuse the file instead.
   for (const auto& c : *cases) {
     for (const auto& title : c.relevant) {
@@ -38,8 +73,9 @@ int run_eval(const GlobalOptions& global, const EvalArgs& args) {
     }
   }
   std::string provider, model;
+  const std::string mode = !embedder ? "offline" : args.vector_only ? "vector" : "hybrid";
   auto summary = evaluate(*cases, [&](const std::string& prompt) -> Result<std::vector<std::string>> {
-    auto recs = recommender->recommend_offline(prompt, 10);
+    auto recs = rank(prompt);
     if (!recs.ok()) return recs.error();
     provider = recs->provider;
     model = recs->model;
@@ -53,12 +89,14 @@ int run_eval(const GlobalOptions& global, const EvalArgs& args) {
     j["file"] = args.file;
     j["provider"] = provider;
     j["model"] = model;
+    j["mode"] = mode;
     const auto body = eval_summary_json(*summary);
     for (auto it = body.begin(); it != body.end(); ++it) j[it.key()] = it.value();
     std::cout << j.dump(2) << "\n";
     return 0;
   }
-  std::cout << args.file << ": " << summary->cases << " prompts, provider " << provider << ", model " << model << "\n"
+  std::cout << args.file << ": " << summary->cases << " prompts, provider " << provider << ", model " << model
+            << ", mode " << mode << "\n"
             << "hit@1 " << fixed3(summary->hit1) << "  hit@5 " << fixed3(summary->hit5) << "  hit@10 "
             << fixed3(summary->hit10) << "  MRR " << fixed3(summary->mrr) << "  nDCG@10 " << fixed3(summary->ndcg10)
             << "\n";
@@ -83,6 +121,9 @@ void register_eval_commands(CLI::App& app, GlobalOptions& global) {
   eval->add_option("--model", args->model, "use this model's vectors (default: the model with the most vectors)");
   eval->add_flag("--json", args->json, "print JSON");
   eval->add_flag("--quiet", args->quiet, "print only the figures, not the missed prompts");
+  add_embedder_options(eval, args->embedder, /*add_model=*/false);
+  eval->add_flag("--vector-only", args->vector_only,
+                 "with --provider: rank by the prompt vector's cosine alone (default: hybrid with BM25)");
   eval->callback([&global, args] { global.run = [&global, args] { return run_eval(global, *args); }; });
 }
 

@@ -108,7 +108,7 @@ int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
     EmbedderOptions options = args.embedder;
     options.model = args.model;  // with a provider, --model names its model (and so the vectors compared)
     return recommend_with_provider(global, *provider, options, settings, !args.no_cache, *prompt, args.k,
-                                   filter_of(args), [&](const Result<Recommendations>& recs) { return print(recs, args); });
+                                   filter_of(args), args.ranking, [&](const Result<Recommendations>& recs) { return print(recs, args); });
   }
   auto recommender = load_recommender(global, args);
   if (!recommender.ok()) return fail(recommender.error());
@@ -156,6 +156,8 @@ void register_search_commands(CLI::App& app, GlobalOptions& global) {
   recommend->add_option("--user", recommend_args->user,
                         "recommend for this user of the imported ratings (cinerec import-ratings)");
   add_embedder_options(recommend, recommend_args->embedder, /*add_model=*/false);
+  recommend->add_flag("--vector-only", recommend_args->ranking.vector_only,
+                      "with --provider: rank by the prompt vector's cosine alone (default: fused with BM25)");
   recommend->add_flag("--no-cache", recommend_args->no_cache, "with --provider: always ask the provider, bypassing the query cache");
   recommend->callback([&global, recommend_args] {
     global.run = [&global, recommend_args] { return run_recommend(global, *recommend_args); };

@@ -19,17 +19,17 @@ namespace {
 Result<Recommendations> recommend(Store& store, Recommender& recommender, const std::string& provider,
                                   const EmbedderOptions& options, Embedder& embedder, std::size_t model_count,
                                   bool use_cache, std::string_view prompt, std::size_t k, const MovieFilter& filter,
-                                  std::vector<std::string> notices) {
+                                  const RankingOptions& ranking, std::vector<std::string> notices) {
   const std::string model = embedder.model();
   auto query = embed_query(embedder, prompt, use_cache ? &store : nullptr);
   if (!query.ok()) return query.error();
   if (!query->cache_warning.empty()) notices.push_back(query->cache_warning);
-  auto recs = recommender.recommend_by_vector(prompt, query->vector, provider, model, k, filter);
+  auto recs = recommender.recommend_by_vector(prompt, query->vector, provider, model, k, filter, ranking);
   if (!recs.ok()) return recs.error();
   const std::size_t movies = recommender.movies().size();
   if (model_count < movies) {
     notices.push_back("only " + std::to_string(model_count) + " of " + std::to_string(movies) + " movies have " +
-                      model + " vectors; the others cannot be recommended until you run: " +
+                      model + " vectors; the others can only come up by their words until you run: " +
                       embed_command(provider, options, model));
   }
   for (auto& n : notices) recs->notices.push_back(std::move(n));
@@ -40,7 +40,7 @@ Result<Recommendations> recommend(Store& store, Recommender& recommender, const 
 
 int recommend_with_provider(const GlobalOptions& global, const std::string& provider, const EmbedderOptions& options,
                             const ConfigSource& config, bool use_cache, std::string_view prompt, std::size_t k,
-                            const MovieFilter& filter,
+                            const MovieFilter& filter, const RankingOptions& ranking,
                             const std::function<int(const Result<Recommendations>&)>& print) {
   std::vector<std::string> notices;
   std::unique_ptr<Store> store;
@@ -80,7 +80,7 @@ int recommend_with_provider(const GlobalOptions& global, const std::string& prov
   auto recommender = Recommender::load(*store, RecommenderOptions{model});
   if (!recommender.ok()) return print(recommender.error());
   return print(recommend(*store, *recommender, provider, options, **embedder, model_count, use_cache, prompt, k, filter,
-                         std::move(notices)));
+                         ranking, std::move(notices)));
 }
 
 }  // namespace cinerec::cli

@@ -1,5 +1,6 @@
 // `cinerec recommend --provider P`: the prompt is embedded by an embedding provider (through the
-// query cache) and movies are ranked by cosine against the catalog's vectors of the same model.
+// query cache) and movies are ranked by BM25 fused with the cosine against the catalog's vectors of
+// the same model (Recommender::recommend_by_vector).
 #pragma once
 
 #include <cstddef>
@@ -22,7 +23,7 @@ namespace cinerec::cli {
 // is alive; returns what `print` returns.
 int recommend_with_provider(const GlobalOptions& global, const std::string& provider, const EmbedderOptions& options,
                             const ConfigSource& config, bool use_cache, std::string_view prompt, std::size_t k,
-                            const MovieFilter& filter,
+                            const MovieFilter& filter, const RankingOptions& ranking,
                             const std::function<int(const Result<Recommendations>&)>& print);
 
 // The `cinerec embed …` command that makes vectors for this provider and options.

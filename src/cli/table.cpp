@@ -52,9 +52,9 @@ void print_recommendations(std::ostream& out, const Recommendations& recs, bool 
       std::snprintf(parts, sizeof parts, "lexical %.3f, vector %.3f, genre/era %.3f", r.lexical_score,
                     r.vector_score, r.intent_score);
       out << "why #" << (i + 1) << ": " << parts;
-      if (!r.matched_terms.empty()) {
+      if (!r.matched_words.empty()) {
         out << "; words:";
-        for (const auto& t : r.matched_terms) out << " " << t;
+        for (const auto& w : r.matched_words) out << " " << w;
       }
       if (r.near) out << "; near: " << r.near->title;
       out << "\n";

@@ -163,6 +163,10 @@ std::vector<std::string> LexicalIndex::matched_terms(std::string_view query, std
   return out;
 }
 
+std::vector<std::string> LexicalIndex::analyze(std::string_view text) const {
+  return impl_ ? impl_->analyze(text) : std::vector<std::string>{};
+}
+
 std::size_t LexicalIndex::size() const { return impl_ ? impl_->n_docs : 0; }
 
 }  // namespace cinerec

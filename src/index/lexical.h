@@ -56,6 +56,9 @@ class LexicalIndex {
   // The query terms (after analysis) that occur in document `row`, for explanations.
   std::vector<std::string> matched_terms(std::string_view query, std::size_t row) const;
 
+  // `text` analyzed as documents and queries are (the terms matched_terms() speaks of). Thread-safe.
+  std::vector<std::string> analyze(std::string_view text) const;
+
   std::size_t size() const;
 
  private:

@@ -42,6 +42,7 @@ nlohmann::ordered_json recommendations_json(const Recommendations& recs, bool ex
       why["vector"] = rounded(r.vector_score);
       why["intent"] = rounded(r.intent_score);
       why["matched_terms"] = r.matched_terms;
+      why["matched_words"] = r.matched_words;
       why["near"] = r.near ? nlohmann::ordered_json(r.near->title) : nlohmann::ordered_json(nullptr);
       item["explain"] = std::move(why);
     }

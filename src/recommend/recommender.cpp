@@ -1,6 +1,7 @@
 #include "recommend/recommender.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "common/text.h"
@@ -32,6 +33,42 @@ Recommendation scored(const Movie* movie, float score, float lexical, float vect
   r.vector_score = vector;
   r.intent_score = intent;
   return r;
+}
+
+// The prompt's words with surrounding punctuation ("¿", "«", quotes, commas) removed; case kept.
+std::vector<std::string> prompt_words(std::string_view text) {
+  static constexpr std::string_view kMarks[] = {"\u00bf", "\u00a1", "\u00ab", "\u00bb", "\u201c", "\u201d", "\u2018", "\u2019"};
+  auto strip = [](std::string_view& w, bool front) {
+    for (bool changed = true; changed && !w.empty();) {
+      changed = false;
+      const char c = front ? w.front() : w.back();
+      if (static_cast<unsigned char>(c) < 0x80 && std::ispunct(static_cast<unsigned char>(c))) {
+        front ? w.remove_prefix(1) : w.remove_suffix(1);
+        changed = true;
+        continue;
+      }
+      for (auto mark : kMarks) {
+        if (front ? w.starts_with(mark) : w.ends_with(mark)) {
+          front ? w.remove_prefix(mark.size()) : w.remove_suffix(mark.size());
+          changed = true;
+          break;
+        }
+      }
+    }
+  };
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    std::size_t j = i;
+    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+    std::string_view w = text.substr(i, j - i);
+    strip(w, true);
+    strip(w, false);
+    if (!w.empty()) out.emplace_back(w);
+    i = j;
+  }
+  return out;
 }
 
 std::string document_body(const Movie& m) {
@@ -180,19 +217,41 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
     out.notices.push_back("no catalog words match the prompt; try other words or configure an embedding provider");
     return out;
   }
+  rank_prompt(out, intent, hits, matrix_.dim > 0 ? lexical_centroid(hits) : std::vector<float>{},
+              /*normalize_cosine=*/false, k, filter, ranking);
+  if (hits.empty()) {
+    out.notices.push_back("no catalog words match the prompt; ranked by the genre and era it asks for");
+  } else if (matrix_.dim == 0) {
+    out.notices.push_back("the catalog has no embedding vectors; ranking by words only");
+  }
+  return out;
+}
+
+void Recommender::rank_prompt(Recommendations& out, const QueryIntent& intent, const std::vector<ScoredRow>& hits,
+                              const std::vector<float>& query, bool normalize_cosine, std::size_t k,
+                              const MovieFilter& filter, const RankingOptions& ranking) const {
+  const bool has_cues = !intent.genres.empty() || intent.years.has_value();
   std::vector<float> lexical(movies_.size(), 0.0f);
   const float best = hits.empty() ? 0.0f : hits.front().score;
   for (const auto& h : hits) lexical[h.row] = h.score / best;
 
   auto allowed = filter_mask(movies_, filter);
-  std::vector<float> score(movies_.size(), 0.0f);
-  std::vector<float> centroid = matrix_.dim > 0 ? lexical_centroid(hits) : std::vector<float>{};
-  const bool have_vectors = !centroid.empty();
-  std::vector<float> cosine(movies_.size(), 0.0f), fit(movies_.size(), 0.0f);
+  const bool have_vectors = !query.empty();
+  std::vector<float> cosine(movies_.size(), 0.0f), fit(movies_.size(), 0.0f), score(movies_.size(), 0.0f);
+  float low = 0.0f, high = 0.0f;
+  bool seen = false;
   for (std::size_t i = 0; i < movies_.size(); ++i) {
-    if (have_vectors && has_vector_[i]) cosine[i] = dot(centroid.data(), matrix_.row(i), matrix_.dim);
+    if (!have_vectors || !has_vector_[i]) continue;
+    cosine[i] = dot(query.data(), matrix_.row(i), matrix_.dim);
+    low = seen ? std::min(low, cosine[i]) : cosine[i];
+    high = seen ? std::max(high, cosine[i]) : cosine[i];
+    seen = true;
+  }
+  for (std::size_t i = 0; i < movies_.size(); ++i) {
+    float meaning = cosine[i];
+    if (normalize_cosine) meaning = has_vector_[i] && high > low ? (cosine[i] - low) / (high - low) : 0.0f;
     if (has_cues) fit[i] = static_cast<float>(intent_match(movies_[i], intent));
-    score[i] = have_vectors ? kLexicalWeight * lexical[i] + (1.0f - kLexicalWeight) * cosine[i] : lexical[i];
+    score[i] = have_vectors ? kLexicalWeight * lexical[i] + (1.0f - kLexicalWeight) * meaning : lexical[i];
     score[i] += kIntentWeight * fit[i];
   }
   std::vector<ScoredRow> ranked;
@@ -205,11 +264,24 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
     if (anchors.size() == kCentroidHits || h.score < kCentroidRelativeCutoff * best) break;
     anchors.push_back(h.row);
   }
+  // Each word of the prompt, then of its rewriting, with its index term: matched terms are shown as
+  // the first word that produced them.
+  std::vector<std::pair<std::string, std::string>> word_terms;
+  for (const auto* text : {&intent.prompt, &intent.lexical_query}) {
+    for (auto& w : prompt_words(*text)) {
+      auto terms = lexical_->analyze(w);
+      if (terms.size() == 1) word_terms.emplace_back(std::move(w), std::move(terms.front()));
+    }
+  }
   for (const auto& hit : finish(std::move(ranked), k, ranking)) {
     const auto i = hit.row;
     Recommendation rec = scored(&movies_[i], score[i], lexical[i], cosine[i], fit[i]);
     rec.matched_terms = lexical_->matched_terms(intent.lexical_query, i);
-    if (have_vectors && has_vector_[i] && std::find(anchors.begin(), anchors.end(), i) == anchors.end()) {
+    for (const auto& term : rec.matched_terms) {
+      auto it = std::find_if(word_terms.begin(), word_terms.end(), [&](const auto& wt) { return wt.second == term; });
+      if (it != word_terms.end()) rec.matched_words.push_back(it->first);
+    }
+    if (matrix_.dim > 0 && has_vector_[i] && std::find(anchors.begin(), anchors.end(), i) == anchors.end()) {
       float closest = -2.0f;
       for (auto a : anchors) {
         if (!has_vector_[a]) continue;
@@ -219,12 +291,6 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
     }
     out.results.push_back(std::move(rec));
   }
-  if (hits.empty()) {
-    out.notices.push_back("no catalog words match the prompt; ranked by the genre and era it asks for");
-  } else if (matrix_.dim == 0) {
-    out.notices.push_back("the catalog has no embedding vectors; ranking by words only");
-  }
-  return out;
 }
 
 std::vector<float> Recommender::lexical_centroid(const std::vector<ScoredRow>& hits) const {
@@ -274,15 +340,28 @@ Result<Recommendations> Recommender::recommend_by_vector(std::string_view prompt
   for (float x : query) norm += static_cast<double>(x) * x;
   if (!(norm > 0.0) || !std::isfinite(norm)) return Error{"query vector is zero or not finite"};
   std::vector<float> unit(query.size());
-  for (std::size_t d = 0; d < query.size(); ++d) unit[d] = static_cast<float>(query[d] / std::sqrt(norm));
-  auto allowed = filter_mask(movies_, filter);
-  for (std::size_t i = 0; i < allowed.size(); ++i) allowed[i] &= has_vector_[i];
+  const double inv = 1.0 / std::sqrt(norm);
+  for (std::size_t d = 0; d < query.size(); ++d) unit[d] = static_cast<float>(query[d] * inv);
+  auto clean = validate_prompt(prompt);
+  if (!clean.ok()) return clean.error();
   Recommendations out;
-  out.query = std::string(prompt);
+  out.query = *clean;
   out.provider = provider;
   out.model = model;
-  for (const auto& hit : finish(cosine_top_k(matrix_, unit.data(), candidates_for(k, ranking), &allowed), k, ranking))
-    out.results.push_back(scored(&movies_[hit.row], hit.score, 0.0f, hit.score));
+  if (ranking.vector_only) {
+    auto allowed = filter_mask(movies_, filter);
+    for (std::size_t i = 0; i < allowed.size(); ++i) allowed[i] &= has_vector_[i];
+    for (const auto& hit : finish(cosine_top_k(matrix_, unit.data(), candidates_for(k, ranking), &allowed), k, ranking))
+      out.results.push_back(scored(&movies_[hit.row], hit.score, 0.0f, hit.score));
+    return out;
+  }
+  // Hybrid: the prompt is read and searched exactly as offline; the provider's vector replaces the
+  // centroid of the lexical hits. Its cosine is min-max normalized because providers differ widely in
+  // the cosine range of a prompt against documents (docs/RETRIEVAL.md).
+  const QueryIntent intent = understanding_->understand(*clean);
+  out.understood = intent.notes;
+  auto hits = lexical_->search(intent.lexical_query, std::max(kLexicalCandidates, k));
+  rank_prompt(out, intent, hits, unit, /*normalize_cosine=*/true, k, filter, ranking);
   return out;
 }
 

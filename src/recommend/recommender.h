@@ -32,6 +32,9 @@ struct Recommendation {
   // and the movie it was found through: the clearest lexical match it is closest to (offline path), or
   // the movie asked about (similar). nullptr when it is itself a clearest match or not applicable.
   std::vector<std::string> matched_terms;
+  // The same matches as the prompt's words, for people: the words as typed when the prompt has them,
+  // else the (folded) words the prompt was rewritten into (translations, typo fixes).
+  std::vector<std::string> matched_words;
   const Movie* near = nullptr;
   // For recommendations from liked movies: the liked movie this one is most similar to (nullptr when
   // none was given) and that cosine similarity, so a UI can say "because you liked …".
@@ -46,6 +49,9 @@ struct RankingOptions {
   double diversity = 0.0;
   // false (default): at most one film of each near-duplicate group (index/duplicates.h), the best ranked.
   bool keep_duplicates = false;
+  // Prompts embedded by a provider (recommend_by_vector): false (default) fuses the cosine with BM25 and
+  // the genre / era cues as the offline path does; true ranks by the cosine alone (to measure the fusion).
+  bool vector_only = false;
 };
 
 struct Recommendations {
@@ -74,8 +80,12 @@ class Recommender {
   Result<Recommendations> recommend_offline(std::string_view prompt, std::size_t k,
                                             const MovieFilter& filter = {}, const RankingOptions& ranking = {}) const;
 
-  // Ranks movies by cosine similarity with a query vector made by `model`. Fails when the snapshot holds
-  // another model's vectors, or the dimensions differ.
+  // Ranks movies for a prompt embedded by `model` into `query`. Hybrid by default: the prompt is read
+  // and searched with BM25 exactly as offline, and the final score is the offline mix with the provider's
+  // cosine (min-max normalized over the catalog, so every provider's cosine range weighs the same) in
+  // place of the centroid's; with ranking.vector_only, the raw cosine alone. Movies without a vector of
+  // the model can still come up by their words (hybrid) but never by the vector. Fails when the snapshot
+  // holds another model's vectors, the dimensions differ, or the query is zero or not finite.
   Result<Recommendations> recommend_by_vector(std::string_view prompt, const std::vector<float>& query,
                                               const std::string& provider, const std::string& model,
                                               std::size_t k, const MovieFilter& filter = {},
@@ -124,6 +134,12 @@ class Recommender {
   std::size_t candidates_for(std::size_t k, const RankingOptions& ranking) const;
   // Centroid of the lexical hits' vectors (unit length), or empty when none of them has a vector.
   std::vector<float> lexical_centroid(const std::vector<ScoredRow>& hits) const;
+  // The shared prompt ranking of the offline and hybrid paths: BM25 `hits` of the intent's lexical query
+  // (best first) mixed with the cosine to `query` (unit length; empty: words only), plus the intent
+  // boost; fills out.results (k, after finish()) with score parts and explanations.
+  void rank_prompt(Recommendations& out, const QueryIntent& intent, const std::vector<ScoredRow>& hits,
+                   const std::vector<float>& query, bool normalize_cosine, std::size_t k, const MovieFilter& filter,
+                   const RankingOptions& ranking) const;
 
   std::vector<Movie> movies_;
   std::map<MovieId, std::size_t> row_of_id_;

@@ -3,6 +3,8 @@
 It speaks the four wire protocols cinerec implements (OpenAI /v1/embeddings, Gemini batchEmbedContents,
 Ollama /api/embed, TEI /embed + /info), records every request, and answers with deterministic
 bag-of-words vectors (see `vector_for`), so a test can recompute any expected vector and ranking itself.
+With `lookup` (text -> vector or None) it answers from a table instead, e.g. the seed's stored OpenAI
+vectors (stored_vectors.py); a text the table lacks gets HTTP 400, so nothing passes unnoticed.
 """
 import hashlib
 import json
@@ -34,9 +36,10 @@ def vector_for(text, dim=DIM):
 
 
 class FakeEmbeddingServer:
-    def __init__(self, api_key=None, dim=DIM):
+    def __init__(self, api_key=None, dim=DIM, lookup=None):
         self.api_key = api_key
         self.dim = dim
+        self.lookup = lookup
         self.requests = []  # dicts: method, path, query, headers (lower-cased), body (parsed JSON or None)
         self.delay = 0.0  # seconds to wait before answering an embedding request
         self.fail_next = []  # (status, headers, body) answered, in order, before normal replies
@@ -139,25 +142,39 @@ class FakeEmbeddingServer:
             return 401, {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error"}}
         return None
 
+    def vector(self, text):
+        if self.lookup is None:
+            return vector_for(text, self.dim)
+        found = self.lookup(text)
+        if found is None:
+            raise KeyError(text)
+        return found
+
     def answer(self, method, path, record):
+        try:
+            return self.answer_known(method, path, record)
+        except KeyError as e:
+            return 400, {"error": {"message": f"no stored vector for {str(e)[:80]}", "type": "invalid_request_error"}}
+
+    def answer_known(self, method, path, record):
         body = record["body"] or {}
         if path == "/v1/embeddings" and method == "POST":
             denied = self.unauthorized(record, "authorization", "Bearer ")
             if denied:
                 return denied
-            data = [{"object": "embedding", "index": i, "embedding": vector_for(t, self.dim)}
+            data = [{"object": "embedding", "index": i, "embedding": self.vector(t)}
                     for i, t in enumerate(body["input"])]
             return 200, {"object": "list", "data": data, "model": body["model"]}
         if path.endswith(":batchEmbedContents") and method == "POST":
             denied = self.unauthorized(record, "x-goog-api-key")
             if denied:
                 return denied
-            return 200, {"embeddings": [{"values": vector_for(q["content"]["parts"][0]["text"], self.dim)}
+            return 200, {"embeddings": [{"values": self.vector(q["content"]["parts"][0]["text"])}
                                         for q in body["requests"]]}
         if path == "/api/embed" and method == "POST":
-            return 200, {"model": body["model"], "embeddings": [vector_for(t, self.dim) for t in body["input"]]}
+            return 200, {"model": body["model"], "embeddings": [self.vector(t) for t in body["input"]]}
         if path == "/embed" and method == "POST":
-            return 200, [vector_for(t, self.dim) for t in body["inputs"]]
+            return 200, [self.vector(t) for t in body["inputs"]]
         if path == "/info" and method == "GET":
             return 200, {"model_id": "fake-org/fake-tei-model", "max_client_batch_size": 16}
         return 404, {"error": f"no route {method} {path}"}

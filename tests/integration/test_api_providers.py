@@ -77,7 +77,12 @@ class ProviderRecommendations(unittest.TestCase):
             self.assertEqual(status, 200, recs)
             self.assertEqual((recs["provider"], recs["model"]), ("openai-compatible", "text-embedding-3-small"))
             self.assertEqual(recs["results"][0]["title"], "El pianista")
-            self.assertAlmostEqual(recs["results"][0]["score"], 1.0, places=5)
+            # Hybrid: the provider's cosine (1: the fake returns El pianista's own vector), min-max
+            # normalized, is fused with BM25 and the genre/era fit as offline.
+            top = recs["results"][0]
+            self.assertAlmostEqual(top["explain"]["vector"], 1.0, places=5)
+            self.assertAlmostEqual(top["score"], 0.5 * top["explain"]["lexical"] + 0.5 + 0.2 * top["explain"]["intent"],
+                                   places=5)
             self.assertIn("alguien que toca el piano", FakeEmbeddings.prompts)
             # The same provider over GET, with a filter that excludes El pianista.
             status, _, body = request(server.url + "/api/recommend?provider=openai-compatible&k=2&genre=Western&prompt=piano")

@@ -64,8 +64,9 @@ class RankingTest(CinerecTestCase):
         self.assertEqual(top["title"], "El exorcista")
         self.assertEqual(top["explain"]["intent"], 1.0)
         self.assertIn("terror", top["explain"]["matched_terms"])
+        self.assertIn("terror", top["explain"]["matched_words"])
         for r in result["results"]:
-            self.assertEqual(set(r["explain"]), {"lexical", "vector", "intent", "matched_terms", "near"})
+            self.assertEqual(set(r["explain"]), {"lexical", "vector", "intent", "matched_terms", "matched_words", "near"})
         plain = run_json("recommend", "algo de miedo", "-k", "3", db=self.db)
         self.assertNotIn("explain", plain["results"][0])
         self.assertNotIn("understood", plain)
