@@ -95,8 +95,8 @@ json movie_item(const Movie& m, bool with_description) {
 }
 
 // The CLI's recommendation shape, with API poster URLs and descriptions for the cards.
-json recommendations_item(const Recommendations& recs) {
-  json j = recommendations_json(recs);
+json recommendations_item(const Recommendations& recs, bool explain = false) {
+  json j = recommendations_json(recs, explain);
   auto& results = j["results"];
   for (std::size_t i = 0; i < recs.results.size() && i < results.size(); ++i) {
     results[i]["poster"] = poster_url(*recs.results[i].movie);
@@ -378,14 +378,14 @@ WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req) {
   if (p.provider == "offline") {
     auto recs = ctx.recommender->recommend_offline(*prompt, k, p.filter);
     if (!recs.ok()) return ApiError{422, "invalid_prompt", recs.error().message}.response();
-    return json_response(200, recommendations_item(*recs));
+    return json_response(200, recommendations_item(*recs, /*explain=*/true));
   }
   auto embedded = ctx.providers->embed_query(p.provider, *prompt);
   if (auto* e = std::get_if<ApiError>(&embedded)) return e->response();
   const auto& q = std::get<QueryEmbedding>(embedded);
   auto recs = ctx.recommender->recommend_by_vector(*prompt, q.vector, q.provider, q.model, k, p.filter);
   if (!recs.ok()) return ApiError{422, "provider_model_mismatch", recs.error().message}.response();
-  return json_response(200, recommendations_item(*recs));
+  return json_response(200, recommendations_item(*recs, /*explain=*/true));
 }
 
 WebResponse api_user_recommendations(const ApiContext& ctx, const std::string& user, const WebRequest& req) {

@@ -135,6 +135,11 @@ test("Recomendaciones: a pianist prompt gives El pianista first, with score and 
   assert.equal(await first.locator(".card-title").textContent(), "El pianista");
   assert.match(await first.locator(".score-value").textContent(), /^(0|1)\.\d{3}$/);
   assert.match(await page.locator("#answered-by").textContent(), /offline/);
+  // Each card says why it is there: the first by the prompt's word, the others by what they resemble.
+  assert.equal(await first.locator(".why").textContent(), "Por qué: menciona «pianista»");
+  const whys = await page.locator("#rec-list .why").allTextContents();
+  assert.equal(whys.length, 5, whys.join(" | "));
+  assert.ok(whys.every((w) => w.startsWith("Por qué: ")), whys.join(" | "));
   assert.equal(await page.locator("#rec-list > li").count(), 5);
   assert.ok(await imagesLoaded("#rec-list img"));
   // A suggestion runs at once; a genre filter keeps only that genre.
@@ -187,6 +192,11 @@ test("the English switch translates the interface and is kept", async () => {
   assert.equal(await page.locator("html").getAttribute("lang"), "en");
   assert.ok(await imagesLoaded("figure.chart img"));
   assert.match(await page.locator("figure.chart img").first().getAttribute("src"), /lang=en/);
+  await page.goto(baseUrl + "/recomendaciones");
+  await page.getByLabel("What do you feel like watching?").fill("película de un pianista");
+  await page.getByRole("button", { name: "Recommend" }).click();
+  await page.locator("#rec-list > li").first().waitFor();
+  assert.equal(await page.locator("#rec-list .why").first().textContent(), "Why: mentions “pianista”");
   await page.goto(baseUrl + "/");
   await page.locator("h1", { hasText: "Catalog" }).waitFor();
   await page.getByRole("button", { name: "Cambiar a español" }).click();

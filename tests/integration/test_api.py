@@ -205,7 +205,14 @@ class Recommend(unittest.TestCase, ErrorShape):
         self.assertEqual(len(recs["results"]), 5)
         top = recs["results"][0]
         self.assertEqual(top["title"], "El pianista")
-        self.assertEqual(set(top), {"id", "title", "score", "genres", "year", "poster", "description"})
+        self.assertEqual(set(top), {"id", "title", "score", "genres", "year", "poster", "description", "explain"})
+        # Why each movie is there: score parts, the prompt's words it matched, the movie it was found through.
+        self.assertIn("pianista", top["explain"]["matched_words"])
+        self.assertIsNone(top["explain"]["near"])
+        self.assertEqual(top["explain"]["lexical"], 1.0)
+        for r in recs["results"][1:]:
+            self.assertTrue(r["explain"]["matched_words"] or r["explain"]["near"], r)
+        self.assertIn("understood", recs)
         scores = [r["score"] for r in recs["results"]]
         self.assertEqual(scores, sorted(scores, reverse=True))
 

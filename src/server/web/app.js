@@ -241,6 +241,19 @@
     });
   }
 
+  // One short line saying why a recommendation is there, from the API's "explain": the prompt's words
+  // it matched, the clearest match it is close to, and whether it fits the genre / era asked for.
+  function whyText(explain) {
+    if (!explain) return "";
+    const parts = [];
+    const words = (explain.matched_words || []).slice(0, 4);
+    if (words.length) parts.push(t("why_words", words));
+    if (explain.near) parts.push(t("why_near", explain.near));
+    if (explain.intent > 0) parts.push(t("why_intent"));
+    if (!parts.length && explain.vector > 0) parts.push(t("why_meaning"));
+    return parts.length ? `${t("why")}: ${parts.join(" · ")}` : "";
+  }
+
   // A movie card; with `rank` and a score it shows both (recommendations and similar movies).
   function movieCard(movie, { rank = null, headingLevel = "h3" } = {}) {
     const href = `/peliculas/${movie.id}`;
@@ -258,6 +271,9 @@
         el("span", { class: "score-bar", "aria-hidden": "true" }, bar)));
     }
     if (movie.closest_liked) body.append(el("p", { class: "because", text: t("because_liked", movie.closest_liked.title) }));
+    // "Because you liked …" already says why; otherwise the explanation of a prompt's match.
+    const why = movie.closest_liked ? "" : whyText(movie.explain);
+    if (why) body.append(el("p", { class: "why", text: why }));
     if (movie.description) body.append(el("p", { class: "desc", text: shortText(movie.description) }));
     body.append(opinionButtons(movie));
     const card = el("article", { class: "card", "data-movie-id": String(movie.id) },
