@@ -3,12 +3,14 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "catalog/embeddings_file.h"
 #include "catalog/import.h"
 #include "catalog/npy.h"
 #include "catalog/title_index.h"
 #include "cli/commands.h"
+#include "recommend/catalog_duplicates.h"
 
 namespace cinerec::cli {
 namespace {
@@ -52,6 +54,23 @@ Result<std::size_t> import_npy_vectors(Store& store, NpyReader& npy, const Parse
   return done;
 }
 
+// Warns about near-duplicate films involving a movie of this file, against the whole catalog. They are
+// kept (two titles of one film are both legitimate entries); recommendations show one of them.
+void warn_duplicates(Store& store, const ParsedCatalog& catalog) {
+  auto pairs = catalog_duplicates(store);
+  if (!pairs.ok()) {
+    std::cerr << "warning: could not look for duplicate films: " << pairs.error().message << "\n";
+    return;
+  }
+  std::set<std::string> imported;
+  for (const auto& r : catalog.records) imported.insert(r.title);
+  for (const auto& p : *pairs) {
+    if (!imported.count(p.a.title) && !imported.count(p.b.title)) continue;
+    std::cerr << "warning: possible duplicate: " << describe_duplicate(p)
+              << "; both kept (cinerec duplicates lists them, recommendations show one)\n";
+  }
+}
+
 int run_import(const GlobalOptions& global, const ImportArgs& args) {
   ImportOptions options;
   options.source = args.source;
@@ -93,6 +112,7 @@ int run_import(const GlobalOptions& global, const ImportArgs& args) {
     if (!stored.ok()) return fail(Error{args.vectors + ": " + stored.error().message});
     std::cout << "stored " << *stored << " vectors of model " << args.model << " (" << npy->dim() << " dimensions)\n";
   }
+  if (!args.quiet) warn_duplicates(**store, *catalog);
   bool has_embeddings = false;
   for (const auto& e : catalog->embeddings) has_embeddings |= e.has_value();
   if (has_embeddings) std::cout << "the file also holds embedding vectors; load them with: cinerec add-embeddings " << args.file << "\n";

@@ -71,7 +71,9 @@ std::vector<DuplicatePair> find_duplicates(const std::vector<DuplicateCandidate>
       double vc = vectors ? static_cast<double>(dot(x.vector, y.vector, dim)) : 0.0;
       if (vectors && vc < options.min_vector_cosine) continue;
       double tc = sparse_dot(text[a], text[b]);
-      double needed = (vectors && years_known) ? options.min_text_cosine : options.min_text_cosine_alone;
+      double needed = !years_known ? options.min_text_cosine_alone
+                      : vectors    ? options.min_text_cosine
+                                   : options.min_text_cosine_same_year;
       if (tc < needed) continue;
       pairs.push_back({a, b, vc, tc});
     }

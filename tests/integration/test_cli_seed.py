@@ -21,6 +21,41 @@ class SeedCatalog(CinerecTestCase):
         again = run("import", SEED_DIR / "movie_descriptions.json", db=db)
         self.assertIn("(0 added, 0 updated, 83 unchanged)", again.stdout)
 
+    def test_import_warns_about_duplicate_films_and_keeps_them(self):
+        db = self.new_db("c")
+        first = run("import", SEED_DIR / "movie_descriptions.json", db=db)
+        self.assertIn("83 movies (83 added", first.stdout)
+        dupes = [line for line in first.stderr.splitlines() if "possible duplicate" in line]
+        self.assertEqual(len(dupes), 2, first.stderr)
+        for a, b in [("El club de los poetas muertos", "La sociedad de los poetas muertos"),
+                     ("El gran truco", "El prestigio")]:
+            self.assertTrue(any(f'"{a}"' in d and f'"{b}"' in d for d in dupes) or
+                            any(f'"{b}"' in d and f'"{a}"' in d for d in dupes), dupes)
+        self.assertTrue(all(d.startswith("warning: ") and "both kept" in d for d in dupes), dupes)
+        # With the vectors stored, a re-import reports them with the vector evidence too.
+        run("add-embeddings", SEED_DIR / "movie_descriptions_embeddings.json", db=db)
+        again = run("import", SEED_DIR / "movie_descriptions.json", db=db)
+        dupes = [line for line in again.stderr.splitlines() if "possible duplicate" in line]
+        self.assertEqual(len(dupes), 2, again.stderr)
+        self.assertTrue(all("vectors 0." in d for d in dupes), dupes)
+        # A new file is checked against the whole catalog: a third title of a seed film is reported,
+        # an unrelated film is not.
+        with open(SEED_DIR / "movie_descriptions.json", encoding="utf-8") as f:
+            seed = {m["title"]: m for m in json.load(f)}
+        extra = self.tmp / "extra.jsonl"
+        pianist = dict(seed["El pianista"], title="El pianista de Varsovia")
+        other = {"title": "Una película nueva", "description": "Dos hermanos abren una panadería en un pueblo de la costa.",
+                 "genre": "Comedia", "year": "2024"}
+        extra.write_text(json.dumps(pianist, ensure_ascii=False) + "\n" + json.dumps(other, ensure_ascii=False) + "\n",
+                         encoding="utf-8")
+        third = run("import", extra, db=db)
+        dupes = [line for line in third.stderr.splitlines() if "possible duplicate" in line]
+        self.assertEqual(len(dupes), 1, third.stderr)
+        self.assertIn('"El pianista" (2002) and "El pianista de Varsovia" (2002)', dupes[0])
+        self.assertIn("2 movies (2 added", third.stdout)
+        quiet = run("import", extra, "--quiet", db=db)
+        self.assertNotIn("possible duplicate", quiet.stderr)
+
     def test_similar_matches_numpy_reference(self):
         db = self.seeded_db()
         for title in ["Salvar al soldado Ryan", "El padrino", "Matrix", "El pianista"]:

@@ -70,6 +70,24 @@ TEST(FindDuplicates, WithoutAVectorTheTextAloneMustBeVerySimilar) {
   EXPECT_NEAR(pairs[0].text_cosine, 1.0, 1e-9);
 }
 
+// Before vectors arrive (a catalog just imported), the same year lowers the text threshold: the pair
+// "gato perro" / "gato ratón" has text cosine 0.12 (by hand above), between the two thresholds set here.
+TEST(FindDuplicates, WithoutVectorsTheSameYearNeedsLessTextThanNoYear) {
+  DuplicateOptions o;
+  o.min_text_cosine_same_year = 0.1;
+  o.min_text_cosine_alone = 0.2;
+  auto count = [&](std::optional<int> y0, std::optional<int> y1) {
+    std::vector<DuplicateCandidate> items = {{nullptr, "gato perro", y0}, {nullptr, "gato ratón", y1}, {nullptr, "pez", {}}};
+    return find_duplicates(items, 0, o).size();
+  };
+  EXPECT_EQ(count(2006, 2006), 1u);
+  EXPECT_EQ(count(2006, 2007), 0u);
+  EXPECT_EQ(count(std::nullopt, std::nullopt), 0u);
+  EXPECT_EQ(count(2006, std::nullopt), 0u);
+  o.min_text_cosine_alone = 0.1;
+  EXPECT_EQ(count(std::nullopt, std::nullopt), 1u);
+}
+
 TEST(DuplicateRepresentatives, LowestRowOfEachConnectedGroup) {
   std::vector<DuplicatePair> pairs = {{3, 5, 0, 0}, {1, 5, 0, 0}, {2, 4, 0, 0}};
   EXPECT_EQ(duplicate_representatives(7, pairs), (std::vector<std::uint32_t>{0, 1, 2, 1, 2, 1, 6}));
