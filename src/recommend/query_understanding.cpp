@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -32,7 +34,8 @@ constexpr GenreCue kGenreCues[] = {
     {"risa", "Comedia"}, {"reír", "Comedia"}, {"reírme", "Comedia"}, {"comedia", "Comedia"},
     {"cómica", "Comedia"}, {"divertida", "Comedia"}, {"graciosa", "Comedia"}, {"humor", "Comedia"},
     {"chistosa", "Comedia"}, {"funny", "Comedia"}, {"comedy", "Comedia"}, {"hilarious", "Comedia"},
-    {"laugh", "Comedia"},
+    {"laugh", "Comedia"}, {"ligera", "Comedia"}, {"liviana", "Comedia"}, {"desenfadada", "Comedia"},
+    {"lighthearted", "Comedia"}, {"light hearted", "Comedia"}, {"feel good", "Comedia"},
     // Western
     {"vaqueros", "Western"}, {"oeste", "Western"}, {"western", "Western"}, {"cowboy", "Western"},
     {"cowboys", "Western"}, {"pistoleros", "Western"}, {"forajidos", "Western"},
@@ -77,8 +80,8 @@ constexpr GenreCue kGenreCues[] = {
     {"superheroes", "Superhéroes"},
     // Misterio
     {"misterio", "Misterio"}, {"mystery", "Misterio"},
-    // Familiar
-    {"familiar", "Familiar"}, {"family", "Familiar"},
+    // Familiar: not here but in audience_phrases(), because "familiar" stems like "familia", which
+    // names a film's plot far more often ("la familia Corleone") than its audience.
 };
 
 // Named historical topics that contain a genre word: "películas de la segunda guerra mundial" asks
@@ -97,7 +100,8 @@ std::string_view expansion_of(std::string_view genre) {
       {"Crimen", "crimen criminal"}, {"Suspenso", "suspenso thriller"}, {"Fantasía", "fantasía"},
       {"Acción", "acción"},          {"Aventura", "aventuras"},    {"Histórico", "histórico"},
       {"Biográfico", "biográfico real"}, {"Drama", "drama"},    {"Superhéroes", "superhéroes"},
-      {"Misterio", "misterio"},      {"Familiar", "familiar"},
+      {"Misterio", "misterio"},
+      // No words for Familiar: "familiar" stems like "familia", which finds family plots, not family films.
   };
   auto it = words.find(genre);
   return it == words.end() ? std::string_view() : it->second;
@@ -146,6 +150,21 @@ const std::vector<EraPhrase>& era_phrases() {
   return phrases;
 }
 
+// Who a film is for: "para ver en familia", "para niños", "a family movie". Matched on folded words; the
+// words are dropped from the lexical query ("familia" alone finds the Corleone family) and ask for the
+// tags of films made for every age.
+const std::vector<std::vector<std::string_view>>& audience_phrases() {
+  static const std::vector<std::vector<std::string_view>> phrases = {
+      {"ver", "en", "familia"}, {"en", "familia"}, {"toda", "la", "familia"}, {"para", "la", "familia"},
+      {"para", "ninos"}, {"para", "los", "ninos"}, {"con", "ninos"}, {"con", "los", "ninos"},
+      {"para", "chicos"}, {"familiar"}, {"familiares"}, {"family", "movie"}, {"family", "movies"},
+      {"family", "film"}, {"family", "friendly"}, {"for", "the", "family"}, {"whole", "family"},
+      {"for", "kids"}, {"with", "the", "kids"}, {"with", "kids"}, {"for", "children"},
+  };
+  return phrases;
+}
+constexpr std::string_view kAudienceGenres[] = {"Familiar", "Animación"};
+
 }  // namespace
 
 struct QueryUnderstanding::Impl {
@@ -165,6 +184,27 @@ struct QueryUnderstanding::Impl {
   std::unordered_set<std::string> es_stop, en_stop;  // es_stop: the catalog language's stop words
   std::optional<BilingualDictionary> dictionary;
   std::vector<std::string> notices;
+  // Folded words of the language's word list (options.word_list), read on the first prompt with an
+  // unknown word; nullopt until then or when there is no list. Guarded by `mutex`.
+  mutable std::optional<std::unordered_set<std::string>> language_words;
+  mutable bool language_words_read = false;
+
+  // Whether `w` (folded) is a word of the language although the catalog lacks it: such a word is
+  // not a typo ("ligera" must not become "lidera").
+  bool is_language_word(const std::string& w) const {
+    if (!language_words_read) {
+      language_words_read = true;
+      std::ifstream in(options.word_list);
+      if (in) {
+        language_words.emplace();
+        for (std::string line; std::getline(in, line);) {
+          if (!line.empty() && line.back() == '\r') line.pop_back();
+          if (!line.empty()) language_words->insert(fold_for_search(line));
+        }
+      }
+    }
+    return language_words && language_words->count(w) > 0;
+  }
 
   std::string stem_locked(const std::string& folded_word) const {
     auto t = analyzer.terms(folded_word);
@@ -184,6 +224,23 @@ struct QueryUnderstanding::Impl {
       else if (dictionary && !dictionary->translate(w).empty()) ++en;
     }
     return en > es;
+  }
+
+  // Catalog words that start with `stem` (at least kMinDerivedStem letters), the 3 most frequent:
+  // words derived from the same root ("bateri" -> "baterista").
+  std::vector<std::string> derived_words(const std::string& stem) const {
+    constexpr std::size_t kMinDerivedStem = 5;
+    std::vector<std::pair<std::uint32_t, std::string>> found;
+    if (stem.size() < kMinDerivedStem) return {};
+    for (std::size_t l = stem.size() + 1; l < vocab_by_length.size(); ++l)
+      for (const auto& [cand, count] : vocab_by_length[l])
+        if (cand.compare(0, stem.size(), stem) == 0) found.emplace_back(count, cand);
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < found.size() && i < 3; ++i) out.push_back(found[i].second);
+    return out;
   }
 
   // The closest catalog word to `w` within 1 edit (2 for words of 6+ letters); ties go to the more
@@ -241,6 +298,11 @@ QueryUnderstanding::QueryUnderstanding(const std::vector<std::string>& catalog_t
     m.vocab_by_length[w.size()].emplace_back(w, count);
   }
   for (auto& bucket : m.vocab_by_length) std::sort(bucket.begin(), bucket.end());
+  if (m.options.language == "spanish" && m.options.correct_typos && !m.options.word_list.empty() &&
+      !std::filesystem::exists(m.options.word_list)) {
+    m.notices.push_back("typo correction may change real words the catalog lacks: no word list " +
+                        m.options.word_list + " (install wspanish)");
+  }
   if (m.options.translate_english) {
     auto dict = BilingualDictionary::load(m.options.dictionary_index, m.options.dictionary_data);
     if (dict.ok()) {
@@ -295,6 +357,28 @@ QueryIntent QueryUnderstanding::understand(std::string_view prompt) const {
         bool match = true;
         for (std::size_t j = 0; j < phrase.words.size() && match; ++j) match = words[i + j] == phrase.words[j];
         if (match) set_years(phrase.from, phrase.to, phrase.label);
+      }
+    }
+  }
+
+  if (m.options.genre_cues) {
+    for (const auto& phrase : audience_phrases()) {
+      for (std::size_t i = 0; i + phrase.size() <= n; ++i) {
+        bool match = true;
+        for (std::size_t j = 0; j < phrase.size() && match; ++j) match = !consumed[i + j] && words[i + j] == phrase[j];
+        if (!match) continue;
+        std::string said;
+        for (std::size_t j = 0; j < phrase.size(); ++j) {
+          consumed[i + j] = true;
+          said += (j ? " " : "") + words[i + j];
+        }
+        std::string tags;
+        for (auto genre : kAudienceGenres) {
+          if (std::find(intent.genres.begin(), intent.genres.end(), genre) != intent.genres.end()) continue;
+          intent.genres.emplace_back(genre);
+          tags += (tags.empty() ? "" : ", ") + std::string(genre);
+        }
+        if (!tags.empty()) intent.notes.push_back("'" + said + "' -> genre " + tags);
       }
     }
   }
@@ -360,6 +444,18 @@ QueryIntent QueryUnderstanding::understand(std::string_view prompt) const {
     if (m.options.correct_typos && !cue_word[i] && w.size() >= 4 && !all_digits(w) && !m.es_stop.count(w)) {
       auto s = m.stem_locked(w);
       if (!s.empty() && !m.index_stems.count(s)) {
+        if (m.options.language == "spanish" && m.is_language_word(w)) {
+          // A real word the catalog lacks is no typo, but the catalog may use a word derived from it
+          // ("batería" -> "baterista"): those join the query beside it.
+          auto derived = m.derived_words(s);
+          out.push_back(w);
+          if (!derived.empty()) {
+            std::string joined;
+            for (auto& d : derived) joined += (joined.empty() ? "" : ", ") + d, out.push_back(std::move(d));
+            intent.notes.push_back("'" + w + "' -> " + joined);
+          }
+          continue;
+        }
         if (auto fixed = m.correct(w); fixed && *fixed != w) {
           intent.notes.push_back("'" + w + "' -> '" + *fixed + "'");
           out.push_back(*fixed);

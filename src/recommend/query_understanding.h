@@ -40,6 +40,9 @@ struct QueryUnderstandingOptions {
   bool correct_typos = true;
   std::string dictionary_index = "/usr/share/dictd/freedict-eng-spa.index";
   std::string dictionary_data = "/usr/share/dictd/freedict-eng-spa.dict.dz";
+  // Words of the (Spanish) language, one per line (Debian's wspanish): a word listed there is never
+  // "corrected" towards a catalog word. Missing -> a notice, and every unknown word may be corrected.
+  std::string word_list = "/usr/share/dict/spanish";
 };
 
 class QueryUnderstanding {

@@ -91,6 +91,46 @@ TEST(QueryUnderstanding, MisspeltWordsAreCorrectedTowardsTheCatalog) {
   EXPECT_EQ(QueryUnderstanding(kCatalog, off).understand("pianizta").lexical_query, "pianizta");
 }
 
+TEST(QueryUnderstanding, WordsOfTheLanguageAreNotTypos) {
+  const Strings catalog = {"El jefe", "Un hombre lidera la familia Corleone. Drama criminal."};
+  const fs::path list = fs::temp_directory_path() / ("cinerec_words_" + std::to_string(::getpid()));
+  std::ofstream(list) << "libera\r\nLIBERTAD\ncomedia\n";
+  QueryUnderstandingOptions with_list = no_dictionary();
+  with_list.word_list = list.string();
+  QueryUnderstanding qu(catalog, with_list);
+  // "libera" is one edit from the catalog's "lidera" but a Spanish word: left alone.
+  auto kept = qu.understand("alguien libera a su pueblo").lexical_query;
+  EXPECT_TRUE(contains_word(kept, "libera")) << kept;
+  EXPECT_FALSE(contains_word(kept, "lidera")) << kept;
+  EXPECT_TRUE(qu.notices().empty());
+  // Words the list lacks are still corrected.
+  EXPECT_TRUE(contains_word(qu.understand("un hombre lidira").lexical_query, "lidera"));
+  QueryUnderstandingOptions without = no_dictionary();
+  without.word_list = (fs::temp_directory_path() / "cinerec-no-such-word-list").string();
+  QueryUnderstanding bare(catalog, without);
+  EXPECT_TRUE(contains_word(bare.understand("alguien libera a su pueblo").lexical_query, "lidera"));
+  ASSERT_EQ(bare.notices().size(), 1u);
+  EXPECT_NE(bare.notices()[0].find("wspanish"), std::string::npos);
+  fs::remove(list);
+}
+
+TEST(QueryUnderstanding, AudiencePhrasesAskForFamilyFilmsAndLeaveTheLexicalQuery) {
+  QueryUnderstanding qu(kCatalog, no_dictionary());
+  auto intent = qu.understand("una comedia ligera para ver en familia");
+  EXPECT_EQ(intent.genres, (Strings{"Familiar", "Animación", "Comedia"}));
+  EXPECT_FALSE(contains_word(intent.lexical_query, "familia")) << intent.lexical_query;
+  EXPECT_FALSE(contains_word(intent.lexical_query, "familiar")) << intent.lexical_query;
+  EXPECT_FALSE(contains_word(intent.lexical_query, "ver")) << intent.lexical_query;
+  EXPECT_EQ(qu.understand("algo para los niños").genres, (Strings{"Familiar", "Animación"}));
+  EXPECT_EQ(qu.understand("a family movie").genres, (Strings{"Familiar", "Animación"}));
+  EXPECT_EQ(qu.understand("una película familiar").genres, (Strings{"Familiar", "Animación"}));
+  // A family in the plot is not an audience.
+  auto plot = qu.understand("la familia Corleone");
+  EXPECT_TRUE(plot.genres.empty());
+  EXPECT_TRUE(contains_word(plot.lexical_query, "familia"));
+  EXPECT_EQ(qu.understand("the Corleone crime family").genres, Strings{"Crimen"});
+}
+
 // A two-entry dictd database written the way dictfmt does: base64 offsets into a gzip file.
 struct TinyDictionary {
   fs::path dir = fs::temp_directory_path() / ("cinerec_dict_" + std::to_string(::getpid()));
