@@ -136,7 +136,7 @@ test("Recomendaciones: a pianist prompt gives El pianista first, with score and 
   assert.match(await first.locator(".score-value").textContent(), /^(0|1)\.\d{3}$/);
   assert.match(await page.locator("#answered-by").textContent(), /offline/);
   // Each card says why it is there: the first by the prompt's word, the others by what they resemble.
-  assert.equal(await first.locator(".why").textContent(), "Por qué: menciona «pianista»");
+  assert.match(await first.locator(".why").textContent(), /^Por qué: menciona .*«pianista»/);
   const whys = await page.locator("#rec-list .why").allTextContents();
   assert.equal(whys.length, 5, whys.join(" | "));
   assert.ok(whys.every((w) => w.startsWith("Por qué: ")), whys.join(" | "));
@@ -196,7 +196,7 @@ test("the English switch translates the interface and is kept", async () => {
   await page.getByLabel("What do you feel like watching?").fill("película de un pianista");
   await page.getByRole("button", { name: "Recommend" }).click();
   await page.locator("#rec-list > li").first().waitFor();
-  assert.equal(await page.locator("#rec-list .why").first().textContent(), "Why: mentions “pianista”");
+  assert.match(await page.locator("#rec-list .why").first().textContent(), /^Why: mentions .*“pianista”/);
   await page.goto(baseUrl + "/");
   await page.locator("h1", { hasText: "Catalog" }).waitFor();
   await page.getByRole("button", { name: "Cambiar a español" }).click();

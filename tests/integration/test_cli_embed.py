@@ -79,7 +79,8 @@ class EmbedCommands(CinerecTestCase):
             np.testing.assert_array_equal(vec, np.asarray(vector_for(rewrite(text)), dtype=np.float32), title)
 
     def assert_ranking(self, results, model, query_text, k):
-        """cinerec's scores are the cosine between the query vector and each stored vector, best first."""
+        """With --vector-only, cinerec's scores are the cosine between the query vector and each stored vector,
+        best first (the default fuses them with BM25: test_eval_hybrid.py)."""
         stored = stored_vectors(self.db, model)
         q = np.asarray(vector_for(query_text), dtype=np.float64)
         q /= np.linalg.norm(q)
@@ -111,7 +112,8 @@ class EmbedCommands(CinerecTestCase):
             self.assertIn("all 83 movies already have fake-small vectors", p.stdout)
             self.assertEqual(len(fake.embedding_requests()), 5)
 
-            out = json.loads(self.cinerec("recommend", PROMPT, "--provider", "openai", "-k", "5", "--json", env=env).stdout)
+            out = json.loads(self.cinerec("recommend", PROMPT, "--provider", "openai", "-k", "5", "--vector-only", "--json",
+                                          env=env).stdout)
             self.assertEqual(out["provider"], "openai")
             self.assertEqual(out["model"], "fake-small")
             self.assert_ranking(out["results"], "fake-small", PROMPT, 5)
@@ -119,7 +121,8 @@ class EmbedCommands(CinerecTestCase):
             self.assertEqual(fake.embedding_requests()[-1]["body"]["input"], [PROMPT])
 
             # The same prompt again comes from the query cache; --no-cache asks the API again.
-            again = json.loads(self.cinerec("recommend", PROMPT, "--provider", "openai", "-k", "5", "--json", env=env).stdout)
+            again = json.loads(self.cinerec("recommend", PROMPT, "--provider", "openai", "-k", "5", "--vector-only", "--json",
+                                          env=env).stdout)
             self.assertEqual(again["results"], out["results"])
             self.assertEqual(len(fake.embedding_requests()), 6)
             self.cinerec("recommend", PROMPT, "--provider", "openai", "-k", "5", "--no-cache", env=env)
@@ -242,8 +245,8 @@ class EmbedCommands(CinerecTestCase):
                     p = self.cinerec("embed", "--provider", provider, env=env)
                     self.assertIn(f"embedded 83 movies with {provider} {model}", p.stdout)
                     self.assert_vectors_match(model)
-                    out = json.loads(self.cinerec("recommend", PROMPT, "--provider", provider, "-k", "4", "--json",
-                                                  env=env).stdout)
+                    out = json.loads(self.cinerec("recommend", PROMPT, "--provider", provider, "-k", "4", "--vector-only",
+                                                  "--json", env=env).stdout)
                     self.assertEqual(out["model"], model)
                     self.assert_ranking(out["results"], model, PROMPT, 4)
                     reqs = fake.embedding_requests()[start:]
