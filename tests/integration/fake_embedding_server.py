@@ -9,12 +9,19 @@ vectors (stored_vectors.py); a text the table lacks gets HTTP 400, so nothing pa
 import hashlib
 import json
 import re
+import sys
 import threading
 import time
 import unicodedata
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DIM = 64
+# Every setting that could point cinerec at a real provider; tests blank them all.
+PROVIDER_VARS = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_EMBED_MODEL", "OPENAI_EMBED_DIMENSIONS",
+                 "GEMINI_API_KEY", "GEMINI_BASE_URL", "GEMINI_EMBED_MODEL", "GEMINI_EMBED_DIMENSIONS",
+                 "OPENAI_COMPATIBLE_BASE_URL", "OPENAI_COMPATIBLE_MODEL", "OPENAI_COMPATIBLE_API_KEY",
+                 "OLLAMA_HOST", "OLLAMA_EMBED_MODEL", "TEI_BASE_URL", "TEI_MODEL", "TEI_API_KEY",
+                 "CINEREC_PROVIDER", "CINEREC_LOCAL_MODEL_DIR"]
 
 
 def fold(text):
@@ -47,6 +54,13 @@ class FakeEmbeddingServer:
         # so a test can stop a client at an exact point instead of racing a timer.
         self.hold_after = None
         self.release = threading.Event()
+        # A lasting fault, for every embedding request once `fault_after` of them were answered
+        # normally: (status, headers, body) answered as is, "garbage" (a 200 that is not JSON),
+        # "hang" (no answer until the server stops) or "close" (the connection is dropped unanswered).
+        self.fault = None
+        self.fault_after = 0
+        self.answered = 0  # embedding requests answered normally
+        self.stopping = threading.Event()  # set on exit, so hanging handlers return
         self.lock = threading.Lock()
         server = self
 
@@ -77,10 +91,25 @@ class FakeEmbeddingServer:
                     scripted = server.fail_next.pop(0) if server.fail_next and path != "/info" else None
                     held = (server.hold_after is not None and path != "/info" and
                             len([r for r in server.requests if r["path"] != "/info"]) > server.hold_after)
+                    fault = server.fault if path != "/info" and server.answered >= server.fault_after else None
+                    if path != "/info" and not scripted and not fault:
+                        server.answered += 1
                 if held:
                     server.release.wait(timeout=120)
                 if scripted:
                     status, headers, payload = scripted
+                    return self.reply(status, payload, headers)
+                if fault == "hang":
+                    server.stopping.wait(600)
+                    self.close_connection = True
+                    return None
+                if fault == "close":
+                    self.close_connection = True
+                    return None
+                if fault == "garbage":
+                    return self.reply(200, b"<html>upstream gateway says hello")
+                if fault:
+                    status, headers, payload = fault
                     return self.reply(status, payload, headers)
                 status, payload = server.answer(method, path, record)
                 if server.delay and path != "/info":
@@ -100,7 +129,13 @@ class FakeEmbeddingServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client was killed mid-request, as some tests do on purpose
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                # Clients killed mid-request (on purpose, in the crash tests) reset their connections.
+                if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+                    super().handle_error(request, client_address)
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -114,6 +149,7 @@ class FakeEmbeddingServer:
 
     def __exit__(self, *exc):
         self.release.set()
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 

@@ -14,15 +14,10 @@ import time
 import numpy as np
 
 from cinerec_test import BIN, SEED_DIR, CinerecTestCase, main, run
-from fake_embedding_server import FakeEmbeddingServer, vector_for
+from fake_embedding_server import PROVIDER_VARS, FakeEmbeddingServer, vector_for
 
 KEY = "sk-e2e-SECRET-key-0123456789"
 GEMINI_KEY = "AIza-e2e-SECRET-gemini-key"
-PROVIDER_VARS = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_EMBED_MODEL", "OPENAI_EMBED_DIMENSIONS",
-                 "GEMINI_API_KEY", "GEMINI_BASE_URL", "GEMINI_EMBED_MODEL", "GEMINI_EMBED_DIMENSIONS",
-                 "OPENAI_COMPATIBLE_BASE_URL", "OPENAI_COMPATIBLE_MODEL", "OPENAI_COMPATIBLE_API_KEY",
-                 "OLLAMA_HOST", "OLLAMA_EMBED_MODEL", "TEI_BASE_URL", "TEI_MODEL", "TEI_API_KEY",
-                 "CINEREC_PROVIDER", "CINEREC_LOCAL_MODEL_DIR"]
 PROMPT = "película de un pianista judío en la guerra"
 
 
