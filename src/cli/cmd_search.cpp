@@ -28,6 +28,7 @@ struct SearchArgs {
   std::string user;  // a user id of the imported ratings
   EmbedderOptions embedder;  // recommend: embed the prompt with a provider (--provider / CINEREC_PROVIDER)
   bool no_cache = false;     // recommend: bypass the query-embedding cache
+  bool no_fallback = false;  // recommend: a provider that does not answer is an error, not the offline path
 };
 
 MovieFilter filter_of(const SearchArgs& args) { return MovieFilter{args.genres, args.year_from, args.year_to}; }
@@ -107,8 +108,9 @@ int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
   if (auto provider = chosen_provider(args.embedder, settings)) {
     EmbedderOptions options = args.embedder;
     options.model = args.model;  // with a provider, --model names its model (and so the vectors compared)
-    return recommend_with_provider(global, *provider, options, settings, !args.no_cache, *prompt, args.k,
-                                   filter_of(args), args.ranking, [&](const Result<Recommendations>& recs) { return print(recs, args); });
+    return recommend_with_provider(global, *provider, options, settings, !args.no_cache, !args.no_fallback, *prompt,
+                                   args.k, filter_of(args), args.ranking,
+                                   [&](const Result<Recommendations>& recs) { return print(recs, args); });
   }
   auto recommender = load_recommender(global, args);
   if (!recommender.ok()) return fail(recommender.error());
@@ -159,6 +161,8 @@ void register_search_commands(CLI::App& app, GlobalOptions& global) {
   recommend->add_flag("--vector-only", recommend_args->ranking.vector_only,
                       "with --provider: rank by the prompt vector's cosine alone (default: fused with BM25)");
   recommend->add_flag("--no-cache", recommend_args->no_cache, "with --provider: always ask the provider, bypassing the query cache");
+  recommend->add_flag("--no-fallback", recommend_args->no_fallback,
+                      "with --provider: fail when the provider does not answer (default: answer offline, with a notice)");
   recommend->callback([&global, recommend_args] {
     global.run = [&global, recommend_args] { return run_recommend(global, *recommend_args); };
   });

@@ -1,4 +1,7 @@
 // cinerec serve: the web site and JSON API (src/server) over the catalog database.
+#include <charconv>
+#include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 
@@ -22,6 +25,19 @@ struct ServeArgs {
   bool no_reload = false;
 };
 
+// CINEREC_PROVIDER_COOLDOWN: seconds a failed provider is not asked again (default 30, 0 = always ask).
+Result<std::chrono::milliseconds> provider_cooldown(const ConfigSource& config) {
+  auto setting = config.get("CINEREC_PROVIDER_COOLDOWN");
+  if (!setting) return std::chrono::milliseconds(std::chrono::seconds(30));
+  double seconds = -1;
+  const auto& v = setting->value;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  if (ec != std::errc() || end != v.data() + v.size() || !(seconds >= 0) || seconds > 86400)
+    return Error{"CINEREC_PROVIDER_COOLDOWN (" + setting->origin + "): expected seconds from 0 to 86400, got \"" +
+                 v.substr(0, 40) + "\""};
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+}
+
 int run_serve(const GlobalOptions& global, ServeArgs& args) {
   args.server.read_timeout_seconds = args.server.write_timeout_seconds = args.timeout_seconds;
   LiveCatalogOptions live_options;
@@ -43,11 +59,15 @@ int run_serve(const GlobalOptions& global, ServeArgs& args) {
   auto env = process_environment();
   auto config = ConfigSource::load(env, ConfigSource::default_files(env));
   if (!config.ok()) return fail(config.error());
-  // A web visitor waits for the answer: fail over to an error page sooner than the CLI would.
+  // A web visitor waits for the answer: fall back to the offline path sooner than the CLI would,
+  // and never sit out a long Retry-After.
   HttpOptions http;
   http.timeout = std::chrono::seconds(20);
   http.retry.max_attempts = 2;
-  auto providers = std::make_unique<ProviderSet>(std::move(config).value(), http);
+  http.retry.max_retry_after = std::chrono::seconds(5);
+  auto cooldown = provider_cooldown(*config);
+  if (!cooldown.ok()) return fail(cooldown.error());
+  auto providers = std::make_unique<ProviderSet>(std::move(config).value(), http, *cooldown);
 
   auto users = std::make_unique<UserRecommender>(global.db);
   if (auto loaded = users->preload(first->recommender); !loaded.ok())

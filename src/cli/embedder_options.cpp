@@ -25,7 +25,7 @@ std::optional<std::string> chosen_provider(const EmbedderOptions& options, const
 }
 
 Result<std::unique_ptr<Embedder>> build_embedder(const std::string& provider, const EmbedderOptions& options,
-                                                 const ConfigSource& config) {
+                                                 const ConfigSource& config, Wait wait) {
   EmbedderChoice choice;
   choice.provider = provider;
   choice.model = options.model;
@@ -33,6 +33,11 @@ Result<std::unique_ptr<Embedder>> build_embedder(const std::string& provider, co
   choice.model_dir = options.model_dir;
   HttpOptions http;
   http.log = [](const std::string& line) { std::cerr << "cinerec: " << line << "\n" << std::flush; };
+  if (wait == Wait::Interactive) {
+    http.timeout = std::chrono::seconds(15);
+    http.retry.max_attempts = 2;
+    http.retry.max_retry_after = std::chrono::seconds(5);
+  }
   return make_embedder(choice, config, http);
 }
 

@@ -32,9 +32,15 @@ Result<ConfigSource> load_config();
 // --provider if given, else CINEREC_PROVIDER, else nothing.
 std::optional<std::string> chosen_provider(const EmbedderOptions& options, const ConfigSource& config);
 
+// How long a command waits for a provider. Batch: the HTTP client's defaults (60 s per attempt, 5
+// attempts), since `embed` runs unattended. Interactive: someone waits at the prompt (`recommend`),
+// so 15 s per attempt, 2 attempts, no Retry-After longer than 5 s, at most about 31 s in all.
+// CINEREC_HTTP_TIMEOUT / CINEREC_HTTP_MAX_ATTEMPTS override either.
+enum class Wait { Batch, Interactive };
+
 // Builds the provider named by `provider` with the command line's model, dimensions and model
 // directory. HTTP retry notices go to stderr as "cinerec: …" lines, with keys redacted.
 Result<std::unique_ptr<Embedder>> build_embedder(const std::string& provider, const EmbedderOptions& options,
-                                                 const ConfigSource& config);
+                                                 const ConfigSource& config, Wait wait = Wait::Batch);
 
 }  // namespace cinerec::cli

@@ -1,6 +1,9 @@
 #include "cli/recommend_provider.h"
 
+#include <iostream>
+
 #include "embed/cached_query.h"
+#include "embed/provider_registry.h"
 
 namespace cinerec::cli {
 
@@ -16,15 +19,13 @@ std::string embed_command(const std::string& provider, const EmbedderOptions& op
 
 namespace {
 
-Result<Recommendations> recommend(Store& store, Recommender& recommender, const std::string& provider,
-                                  const EmbedderOptions& options, Embedder& embedder, std::size_t model_count,
-                                  bool use_cache, std::string_view prompt, std::size_t k, const MovieFilter& filter,
-                                  const RankingOptions& ranking, std::vector<std::string> notices) {
-  const std::string model = embedder.model();
-  auto query = embed_query(embedder, prompt, use_cache ? &store : nullptr);
-  if (!query.ok()) return query.error();
-  if (!query->cache_warning.empty()) notices.push_back(query->cache_warning);
-  auto recs = recommender.recommend_by_vector(prompt, query->vector, provider, model, k, filter, ranking);
+Result<Recommendations> recommend(Recommender& recommender, const std::string& provider,
+                                  const EmbedderOptions& options, const std::string& model, const QueryEmbedding& query,
+                                  std::size_t model_count, std::string_view prompt, std::size_t k,
+                                  const MovieFilter& filter, const RankingOptions& ranking,
+                                  std::vector<std::string> notices) {
+  if (!query.cache_warning.empty()) notices.push_back(query.cache_warning);
+  auto recs = recommender.recommend_by_vector(prompt, query.vector, provider, model, k, filter, ranking);
   if (!recs.ok()) return recs.error();
   const std::size_t movies = recommender.movies().size();
   if (model_count < movies) {
@@ -36,11 +37,34 @@ Result<Recommendations> recommend(Store& store, Recommender& recommender, const 
   return recs;
 }
 
+// The offline answer to a prompt the provider could not embed, with a notice saying so.
+int answer_offline(Store& store, const std::string& provider, const Error& failure, std::string_view prompt,
+                   std::size_t k, const MovieFilter& filter, std::vector<std::string> notices,
+                   const std::function<int(const Result<Recommendations>&)>& print) {
+  const std::string notice = "provider " + provider + " did not answer (" + failure.message +
+                             "); these are the offline recommendations (--no-fallback makes this an error)";
+  std::cerr << "cinerec: " << notice << "\n";
+  auto recommender = Recommender::load(store);
+  if (!recommender.ok()) return print(recommender.error());
+  auto recs = recommender->recommend_offline(prompt, k, filter);
+  if (recs.ok()) {
+    notices.push_back(notice);
+    for (auto& n : notices) recs->notices.push_back(std::move(n));
+  }
+  return print(recs);
+}
+
+bool is_configured(const std::string& provider, const ConfigSource& config) {
+  for (const auto& status : describe_providers(config))
+    if (status.name == provider) return status.configured;
+  return false;
+}
+
 }  // namespace
 
 int recommend_with_provider(const GlobalOptions& global, const std::string& provider, const EmbedderOptions& options,
-                            const ConfigSource& config, bool use_cache, std::string_view prompt, std::size_t k,
-                            const MovieFilter& filter, const RankingOptions& ranking,
+                            const ConfigSource& config, bool use_cache, bool fallback, std::string_view prompt,
+                            std::size_t k, const MovieFilter& filter, const RankingOptions& ranking,
                             const std::function<int(const Result<Recommendations>&)>& print) {
   std::vector<std::string> notices;
   std::unique_ptr<Store> store;
@@ -58,8 +82,13 @@ int recommend_with_provider(const GlobalOptions& global, const std::string& prov
     if (!readonly.ok()) return print(readonly.error());
     store = std::move(readonly).value();
   }
-  auto embedder = build_embedder(provider, options, config);
-  if (!embedder.ok()) return print(embedder.error());
+  auto embedder = build_embedder(provider, options, config, Wait::Interactive);
+  if (!embedder.ok()) {
+    // Building fails without a network call, except TEI's GET /info: only a configured provider
+    // counts as not answering; missing settings stay an error that names them.
+    if (!fallback || !is_configured(provider, config)) return print(embedder.error());
+    return answer_offline(*store, provider, embedder.error(), prompt, k, filter, std::move(notices), print);
+  }
   const std::string model = (*embedder)->model();
 
   // Vectors of different models live in different spaces: comparing them would rank noise.
@@ -79,8 +108,13 @@ int recommend_with_provider(const GlobalOptions& global, const std::string& prov
   }
   auto recommender = Recommender::load(*store, RecommenderOptions{model});
   if (!recommender.ok()) return print(recommender.error());
-  return print(recommend(*store, *recommender, provider, options, **embedder, model_count, use_cache, prompt, k, filter,
-                         ranking, std::move(notices)));
+  auto query = embed_query(**embedder, prompt, use_cache ? store.get() : nullptr);
+  if (!query.ok()) {
+    if (!fallback) return print(query.error());
+    return answer_offline(*store, provider, query.error(), prompt, k, filter, std::move(notices), print);
+  }
+  return print(recommend(*recommender, provider, options, model, *query, model_count, prompt, k, filter, ranking,
+                         std::move(notices)));
 }
 
 }  // namespace cinerec::cli

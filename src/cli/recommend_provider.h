@@ -19,11 +19,15 @@ namespace cinerec::cli {
 // Refuses, before any API call, a provider whose model has no vectors in the catalog, naming the
 // `cinerec embed` command that makes them. With use_cache, the database is opened for writing so
 // new query vectors are cached; a read-only database just disables the cache (with a notice).
+// A configured provider that does not answer (down, hanging past the timeout, rate-limited past
+// the retries, answering garbage) does not fail the command when `fallback` is set: the offline
+// path answers instead, and a notice on stderr and in the recommendations' notices says why. The
+// wait is bounded by the interactive HTTP settings (embedder_options.h).
 // The recommendations point into the recommender's movies, so they are handed to `print` while it
 // is alive; returns what `print` returns.
 int recommend_with_provider(const GlobalOptions& global, const std::string& provider, const EmbedderOptions& options,
-                            const ConfigSource& config, bool use_cache, std::string_view prompt, std::size_t k,
-                            const MovieFilter& filter, const RankingOptions& ranking,
+                            const ConfigSource& config, bool use_cache, bool fallback, std::string_view prompt,
+                            std::size_t k, const MovieFilter& filter, const RankingOptions& ranking,
                             const std::function<int(const Result<Recommendations>&)>& print);
 
 // The `cinerec embed …` command that makes vectors for this provider and options.

@@ -135,8 +135,26 @@ struct RecommendParams {
   ExampleStrategy strategy = ExampleStrategy::Average;
   std::size_t example_ids = 0;  // ids given in like and dislike, repeats included
 
+  bool fallback = true;  // a provider that does not answer is replaced by the offline path
+
   bool has_examples() const { return !liked.empty() || !disliked.empty(); }
 };
+
+// A provider that is down should not cost the visitor an answer: the offline path answers, and the
+// response says so. Not for a provider this server has no settings for (a deployment fact, listed by
+// /api/health), nor when the client asked for this provider only (fallback=false).
+bool falls_back(const RecommendParams& p, const ApiError& failure) {
+  return p.fallback && failure.code == "provider_unavailable";
+}
+
+// Marks an offline answer given in place of a provider's: "notice" (also in "notices") and "fallback".
+void mark_fallback(json& j, const RecommendParams& p, const ApiError& failure) {
+  const std::string notice =
+      "provider " + p.provider + " did not answer (" + failure.message + "); these are the offline recommendations";
+  j["notices"].push_back(notice);
+  j["notice"] = notice;
+  j["fallback"] = {{"from", p.provider}, {"reason", failure.message}};
+}
 
 // "like" / "dislike": movie ids from a JSON array (`node`) or repeated query parameters (`texts`).
 // Every id must be a catalog movie; repeats count once in the query but every one toward kMaxExamples.
@@ -196,6 +214,11 @@ std::optional<ApiError> params_from_query(const ApiContext& ctx, const WebReques
   if (auto e = parse_movie_ids(ctx, "dislike", nullptr, req.params("dislike"), p)) return e;
   if (auto strategy = req.param("strategy"); strategy && !strategy->empty())
     if (auto e = parse_strategy(*strategy, p.strategy)) return e;
+  if (auto fallback = req.param("fallback"); fallback && !fallback->empty()) {
+    if (*fallback == "true" || *fallback == "1") p.fallback = true;
+    else if (*fallback == "false" || *fallback == "0") p.fallback = false;
+    else return ApiError{400, "bad_request", "fallback must be true or false, got \"" + fallback->substr(0, 40) + "\""};
+  }
   return check_examples(p);
 }
 
@@ -207,7 +230,8 @@ std::optional<ApiError> params_from_json(const ApiContext& ctx, const WebRequest
   if (body.is_discarded()) return ApiError{400, "bad_request", "the body is not valid JSON"};
   if (!body.is_object()) return ApiError{400, "bad_request", "the body must be a JSON object"};
   static const std::vector<std::string> known{"prompt", "k",        "genre",   "genres",  "year_from",
-                                              "year_to", "provider", "like",    "dislike", "strategy"};
+                                              "year_to", "provider", "like",    "dislike", "strategy",
+                                              "fallback"};
   for (const auto& [key, _] : body.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
       return ApiError{400, "bad_request", "unknown field \"" + key.substr(0, 40) + "\""};
@@ -254,6 +278,10 @@ std::optional<ApiError> params_from_json(const ApiContext& ctx, const WebRequest
     if (!body["strategy"].is_string()) return ApiError{400, "bad_request", "\"strategy\" must be a string"};
     if (auto e = parse_strategy(body["strategy"].get<std::string>(), p.strategy)) return e;
   }
+  if (body.contains("fallback") && !body["fallback"].is_null()) {
+    if (!body["fallback"].is_boolean()) return ApiError{400, "bad_request", "\"fallback\" must be true or false"};
+    p.fallback = body["fallback"].get<bool>();
+  }
   return check_examples(p);
 }
 
@@ -264,15 +292,24 @@ WebResponse recommend_examples(const ApiContext& ctx, const RecommendParams& p, 
   query.liked = p.liked;
   query.disliked = p.disliked;
   query.strategy = p.strategy;
-  if (prompt && p.provider == "offline") {
+  std::optional<ApiError> failure;  // the provider's, when the offline path stands in for it
+  std::optional<ProviderVector> embedded_prompt;
+  if (prompt && p.provider != "offline") {
+    auto embedded = ctx.providers->embed_query(p.provider, *prompt);
+    if (auto* e = std::get_if<ApiError>(&embedded)) {
+      if (!falls_back(p, *e)) return e->response();
+      failure = *e;
+    } else {
+      embedded_prompt = std::move(std::get<ProviderVector>(embedded));
+    }
+  }
+  if (prompt && !embedded_prompt) {
     auto vector = ctx.recommender->offline_prompt_vector(*prompt);
     if (!vector.ok()) return ApiError{422, "invalid_prompt", vector.error().message}.response();
     query.prompt_vector = std::move(vector).value();
     query.provider = "offline";
-  } else if (prompt) {
-    auto embedded = ctx.providers->embed_query(p.provider, *prompt);
-    if (auto* e = std::get_if<ApiError>(&embedded)) return e->response();
-    auto& q = std::get<QueryEmbedding>(embedded);
+  } else if (embedded_prompt) {
+    auto& q = *embedded_prompt;
     // Examples are compared by their stored vectors, so the prompt must be in the same space.
     if (q.model != ctx.recommender->model())
       return ApiError{422, "provider_model_mismatch",
@@ -287,6 +324,7 @@ WebResponse recommend_examples(const ApiContext& ctx, const RecommendParams& p, 
   if (!recs.ok()) return ApiError{422, "invalid_examples", recs.error().message}.response();
   json j = recommendations_item(*recs);
   j["strategy"] = example_strategy_name(p.strategy);
+  if (failure) mark_fallback(j, p, *failure);
   return json_response(200, j);
 }
 
@@ -375,14 +413,18 @@ WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req) {
   }
   if (p.has_examples()) return recommend_examples(ctx, p, p.has_prompt ? &*prompt : nullptr);
   auto k = static_cast<std::size_t>(p.k);
-  if (p.provider == "offline") {
+  // The offline answer; after a provider's failure, marked as a fallback that says why.
+  auto offline = [&](const ApiError* failure) {
     auto recs = ctx.recommender->recommend_offline(*prompt, k, p.filter);
     if (!recs.ok()) return ApiError{422, "invalid_prompt", recs.error().message}.response();
-    return json_response(200, recommendations_item(*recs, /*explain=*/true));
-  }
+    json j = recommendations_item(*recs, /*explain=*/true);
+    if (failure) mark_fallback(j, p, *failure);
+    return json_response(200, j);
+  };
+  if (p.provider == "offline") return offline(nullptr);
   auto embedded = ctx.providers->embed_query(p.provider, *prompt);
-  if (auto* e = std::get_if<ApiError>(&embedded)) return e->response();
-  const auto& q = std::get<QueryEmbedding>(embedded);
+  if (auto* e = std::get_if<ApiError>(&embedded)) return falls_back(p, *e) ? offline(e) : e->response();
+  const auto& q = std::get<ProviderVector>(embedded);
   auto recs = ctx.recommender->recommend_by_vector(*prompt, q.vector, q.provider, q.model, k, p.filter);
   if (!recs.ok()) return ApiError{422, "provider_model_mismatch", recs.error().message}.response();
   return json_response(200, recommendations_item(*recs, /*explain=*/true));

@@ -4,9 +4,11 @@
 // JSON type), 404 no such movie, 413 body over the limit (the HTTP layer), 415 a POST body that is not
 // JSON, 422 a well-formed value that cannot be used (k or a year out of range, unknown genre or
 // provider, blank prompt, a provider whose model has no vectors in the catalog), 503 an embedding
-// provider that is not configured or did not answer, or no trained personal model. Every error body is
-// {"error": {"code", "message"}} with a stable code and a one-line message; an error about one movie id
-// of a request body also carries it as "id".
+// provider that is not configured, or did not answer and the request said fallback=false, or no
+// trained personal model. A provider that did not answer otherwise gets the offline recommendations
+// with 200, "notice" (also in "notices") and "fallback": {"from": provider, "reason": message}. Every
+// error body is {"error": {"code", "message"}} with a stable code and a one-line message; an error
+// about one movie id of a request body also carries it as "id".
 #pragma once
 
 #include <chrono>

@@ -6,7 +6,8 @@
 
 namespace cinerec {
 
-ProviderSet::ProviderSet(ConfigSource config, HttpOptions http) : config_(std::move(config)), http_(std::move(http)) {
+ProviderSet::ProviderSet(ConfigSource config, HttpOptions http, std::chrono::milliseconds cooldown)
+    : config_(std::move(config)), http_(std::move(http)), cooldown_(cooldown) {
   for (const auto& status : describe_providers(config_)) {
     names_.push_back(status.name);
     slots_[status.name] = std::make_unique<Slot>();
@@ -23,7 +24,7 @@ bool ProviderSet::known(const std::string& name) const {
   return name == "offline" || slots_.count(name) > 0;
 }
 
-std::variant<QueryEmbedding, ApiError> ProviderSet::embed_query(const std::string& provider,
+std::variant<ProviderVector, ApiError> ProviderSet::embed_query(const std::string& provider,
                                                                 const std::string& prompt) {
   auto slot_it = slots_.find(provider);
   if (slot_it == slots_.end()) {
@@ -33,6 +34,25 @@ std::variant<QueryEmbedding, ApiError> ProviderSet::embed_query(const std::strin
   }
   Slot& slot = *slot_it->second;
   std::lock_guard lock(slot.mutex);
+  if (slot.failed_at) {
+    const auto since = Clock::now() - *slot.failed_at;
+    if (since < cooldown_) {
+      const auto wait = std::chrono::ceil<std::chrono::seconds>(cooldown_ - since).count();
+      return ApiError{503, "provider_unavailable",
+                      slot.failure + " (not asked again for " + std::to_string(wait) + " s)"};
+    }
+    slot.failed_at.reset();
+  }
+  auto answer = ask(provider, slot, prompt);
+  if (auto* e = std::get_if<ApiError>(&answer); e && e->code == "provider_unavailable") {
+    slot.failed_at = Clock::now();
+    slot.failure = e->message;
+  }
+  return answer;
+}
+
+std::variant<ProviderVector, ApiError> ProviderSet::ask(const std::string& provider, Slot& slot,
+                                                        const std::string& prompt) {
   if (!slot.embedder) {
     for (const auto& status : describe_providers(config_)) {
       if (status.name != provider || status.configured) continue;
@@ -49,7 +69,7 @@ std::variant<QueryEmbedding, ApiError> ProviderSet::embed_query(const std::strin
   if (!vectors.ok()) return ApiError{503, "provider_unavailable", vectors.error().message};
   if (vectors->size() != 1)
     return ApiError{503, "provider_unavailable", "provider " + provider + " returned no vector for the prompt"};
-  return QueryEmbedding{slot.embedder->provider(), slot.embedder->model(), std::move(vectors->front())};
+  return ProviderVector{slot.embedder->provider(), slot.embedder->model(), std::move(vectors->front())};
 }
 
 }  // namespace cinerec

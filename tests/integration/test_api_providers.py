@@ -1,6 +1,6 @@
 """/api/recommend with an embedding provider, over real HTTP on both sides: `cinerec serve` asks a
-fake OpenAI-compatible server (a thread of this test, on loopback) to embed the prompt, and reports
-503 when the provider is down. No real API is ever called."""
+fake OpenAI-compatible server (a thread of this test, on loopback) to embed the prompt; when the
+provider is down it answers offline with a notice, or 503 if the request said fallback=false. No real API is ever called."""
 import json
 import socket
 import tempfile
@@ -106,7 +106,7 @@ class ProviderRecommendations(unittest.TestCase):
         finally:
             server.stop()
 
-    def test_provider_down_is_503(self):
+    def test_provider_down_is_503_when_strict_else_offline(self):
         server = Server(self.db, self.tmp, env={
             "OPENAI_COMPATIBLE_BASE_URL": f"http://127.0.0.1:{closed_port()}/v1",
             "OPENAI_COMPATIBLE_MODEL": "text-embedding-3-small",
@@ -114,13 +114,16 @@ class ProviderRecommendations(unittest.TestCase):
             "CINEREC_HTTP_MAX_ATTEMPTS": "1",
         })
         try:
-            status, answer = self.recommend(server, {"prompt": "piano", "provider": "openai-compatible"})
+            status, answer = self.recommend(server, {"prompt": "piano", "provider": "openai-compatible",
+                                                     "fallback": False})
             self.assertEqual(status, 503, answer)
             self.assertEqual(answer["error"]["code"], "provider_unavailable")
             self.assertNotIn("sk-FAKE-KEY-0002", answer["error"]["message"])
-            # The offline path still answers.
-            status, recs = self.recommend(server, {"prompt": "película de un pianista"})
+            # By default the offline path answers instead, and says so.
+            status, recs = self.recommend(server, {"prompt": "película de un pianista", "provider": "openai-compatible"})
             self.assertEqual((status, recs["results"][0]["title"]), (200, "El pianista"))
+            self.assertEqual((recs["provider"], recs["fallback"]["from"]), ("offline", "openai-compatible"))
+            self.assertNotIn("sk-FAKE-KEY-0002", json.dumps(recs))
         finally:
             server.stop()
         self.assertNotIn("sk-FAKE-KEY-0002", server.log())

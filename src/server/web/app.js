@@ -417,7 +417,9 @@
         const next = new URLSearchParams({ prompt: text });
         history.replaceState(null, "", "/recomendaciones?" + next.toString());
         out.replaceChildren(
-          el("p", { class: "answered-by", id: "answered-by", text: t("answered_by", recs.provider, recs.model) }),
+          el("p", { class: "answered-by", id: "answered-by", text: recs.fallback
+            ? t("answered_by_fallback", recs.fallback.from, recs.provider, recs.model)
+            : t("answered_by", recs.provider, recs.model) }),
           recs.notices.map((n) => el("p", { class: "notice", text: n })),
           recs.results.length
             ? el("ol", { class: "grid ranked", id: "rec-list" }, recs.results.map((m, i) => el("li", {}, movieCard(m, { rank: i + 1 }))))
