@@ -13,6 +13,8 @@ PACKAGES=(
   dict-freedict-eng-spa wspanish
   # tests and references
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-numpy
+  # load soak of the API (tests/integration/test_load_soak.py)
+  wrk
   # fuzzing (libFuzzer ships in clang's runtime package)
   clang libclang-rt-14-dev
   # benchmark references (bench/run.sh): numpy on OpenBLAS, FAISS IndexFlatIP

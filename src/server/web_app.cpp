@@ -69,15 +69,19 @@ WebApp::WebApp(const LiveCatalog& catalog, std::unique_ptr<ProviderSet> provider
                std::unique_ptr<UserRecommender> users)
     : catalog_(catalog), providers_(std::move(providers)), posters_(std::move(posters)), users_(std::move(users)) {}
 
-WebResponse WebApp::handle(const WebRequest& request) const {
-  // Held to the end of the request: a reload meanwhile does not change what this request sees.
-  auto snapshot = catalog_.current();
-  WebResponse r = route(request, *snapshot);
+void add_security_headers(WebResponse& r) {
   r.headers.push_back({"X-Content-Type-Options", "nosniff"});
   r.headers.push_back({"Referrer-Policy", "no-referrer"});
   r.headers.push_back({"X-Frame-Options", "DENY"});
   bool svg = r.content_type.rfind("image/svg+xml", 0) == 0;
   r.headers.push_back({"Content-Security-Policy", svg ? kSvgCsp : kPageCsp});
+}
+
+WebResponse WebApp::handle(const WebRequest& request) const {
+  // Held to the end of the request: a reload meanwhile does not change what this request sees.
+  auto snapshot = catalog_.current();
+  WebResponse r = route(request, *snapshot);
+  add_security_headers(r);
   return r;
 }
 

@@ -22,6 +22,12 @@
 
 namespace cinerec {
 
+// The security headers every response carries, including the errors the HTTP layer makes itself
+// (413, malformed requests): nosniff, no referrer, no framing, and a Content-Security-Policy that
+// allows only this origin's scripts, styles and images (none inline; SVG charts get a policy
+// with no scripts at all).
+void add_security_headers(WebResponse& response);
+
 class WebApp {
  public:
   // `catalog` must outlive the app. `users` answers /api/users/{id}/recommendations from the same
