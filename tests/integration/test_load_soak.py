@@ -8,8 +8,8 @@ Asserted (correctness and memory, never speed, since the machine is shared and n
 - every import run during the soak succeeds, and read-only CLI queries run against the database
   while it is written (WAL readers) all answer;
 - the server's resident memory does not keep growing: within each steady phase it grows by less
-  than the larger of 16 MiB and 25% (glibc arenas settle during the warm-up; leaks themselves are
-  the sanitizer run's job, which runs this test on the ASan build and checks at exit).
+  than the larger of 16 MiB and 25% (glibc arenas settle during the warm-up). Not on an ASan build
+  (make test-sanitize), whose quarantine grows by design and whose leak check at exit replaces it.
 Measured and written to <binary's directory>/load-soak.json: requests, p50/p90/p99/max latency per
 phase, RSS at each sample. CINEREC_SOAK_SECONDS sets a phase's length (default 8)."""
 import json
@@ -120,6 +120,10 @@ class LoadSoak(CinerecTestCase):
         self.assertEqual(code, 0, server.log()[-2000:])
         for phase in ("steady", "during_import", "steady_again"):
             self.assert_clean(results[phase], phase)
+        if "ASAN_OPTIONS" in os.environ:
+            # An ASan binary keeps freed memory in quarantine, so its RSS grows by design; its leak
+            # check at exit (the server stops gracefully above) takes the place of this bound.
+            return
         for start, end in (("warm", "after_steady"), ("before_last", "end")):
             growth = rss[end] - rss[start]
             self.assertLess(growth, max(16 * 1024, rss[start] // 4),
