@@ -1,6 +1,7 @@
 """A bounded soak of the API with wrk (Debian's) against `cinerec serve` on 127.0.0.1, in three phases:
 steady, while `cinerec import` writes a 20,000-movie synthetic catalog into the same SQLite database
-(over and over, for the whole phase), and steady again.
+(over and over, for the whole phase; the server reloads its catalog after each), and steady again
+once the server serves the imported movies.
 
 Asserted (correctness and memory, never speed, since the machine is shared and noisy):
 - wrk sees no socket error, no timeout, no non-2xx answer, and every body is a whole JSON object with
@@ -16,18 +17,23 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import threading
-import time
+from contextlib import closing
 from pathlib import Path
 
 from cinerec_test import BIN, SEED_DIR, CinerecTestCase, main, run
-from server_helper import Server
+from server_helper import Server, request, wait_until
 
 PHASE = int(os.environ.get("CINEREC_SOAK_SECONDS", "8"))
 THREADS = 2  # wrk threads
 CONNECTIONS = 8
 LUA = Path(__file__).with_name("load_soak.lua")
+
+
+def health(server):
+    return json.loads(request(server.url + "/api/health")[2])
 
 
 def rss_kib(pid):
@@ -109,6 +115,14 @@ class LoadSoak(CinerecTestCase):
             self.assertGreater(len(imports), 0)
             self.assertGreater(len(readers), 0)
 
+            # The server reloads the catalog after each import: let the last reload land before the
+            # last steady phase, whose memory must then stay flat.
+            with closing(sqlite3.connect(db)) as conn:
+                movies = conn.execute("SELECT COUNT(*) FROM movies").fetchone()[0]
+            self.assertTrue(wait_until(lambda: health(server)["movies"] == movies, 120),
+                            f"the server never served the {movies} imported movies: {health(server)}")
+            results["movies_after_import"] = movies
+            results["reloads"] = health(server).get("reloads")
             rss["before_last"] = rss_kib(pid)
             results["steady_again"] = self.wrk(server.url, PHASE)
             rss["end"] = rss_kib(pid)
