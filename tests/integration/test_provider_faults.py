@@ -208,6 +208,13 @@ class ApiFaults(unittest.TestCase):
                     self.assertEqual(answer["error"]["code"], "provider_unavailable")
                     self.assertIn("not asked again for", answer["error"]["message"])
                     self.assertEqual(len(fake.embedding_requests()), asked)
+            # Liked movies with a prompt: the prompt's vector comes from the offline path instead.
+            status, recs = self.post(server, {"prompt": PROMPT, "like": [1], "provider": "openai"})
+            self.assertEqual(status, 200, recs)
+            self.assertEqual((recs["provider"], recs["fallback"]["from"]), ("offline", "openai"))
+            self.assertIn(recs["notice"], recs["notices"])
+            status, answer = self.post(server, {"prompt": PROMPT, "like": [1], "provider": "openai", "fallback": False})
+            self.assertEqual((status, answer["error"]["code"]), (503, "provider_unavailable"))
             status, answer = self.post(server, {"prompt": PROMPT, "fallback": "no"})
             self.assertEqual((status, answer["error"]["code"]), (400, "bad_request"))
             status, _, body = request(server.url + "/api/recommend?prompt=piano&fallback=maybe")
