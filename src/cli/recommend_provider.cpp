@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "embed/cached_query.h"
+#include "embed/http_client.h"
 #include "embed/provider_registry.h"
 
 namespace cinerec::cli {
@@ -110,7 +111,8 @@ int recommend_with_provider(const GlobalOptions& global, const std::string& prov
   if (!recommender.ok()) return print(recommender.error());
   auto query = embed_query(**embedder, prompt, use_cache ? store.get() : nullptr);
   if (!query.ok()) {
-    if (!fallback) return print(query.error());
+    // A provider that answered "no" (a 4xx: this prompt, key or model is refused) did answer.
+    if (!fallback || is_http_rejection(query.error())) return print(query.error());
     return answer_offline(*store, provider, query.error(), prompt, k, filter, std::move(notices), print);
   }
   return print(recommend(*recommender, provider, options, model, *query, model_count, prompt, k, filter, ranking,

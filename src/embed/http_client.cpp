@@ -1,5 +1,7 @@
 #include "embed/http_client.h"
 
+#include <cctype>
+
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
@@ -173,6 +175,17 @@ std::string format_seconds(std::chrono::milliseconds ms) {
 HttpClient::HttpClient(HttpOptions options) : options_(std::move(options)) {
   global_init_once();
   if (options_.retry.max_attempts < 1) options_.retry.max_attempts = 1;
+}
+
+bool is_http_rejection(const Error& error) {
+  const std::string_view text = error.message;
+  const auto at = text.find(": HTTP ");
+  if (at == std::string_view::npos || text.size() < at + 10) return false;
+  const std::string_view code = text.substr(at + 7, 3);
+  if (code[0] != '4' || !std::isdigit(static_cast<unsigned char>(code[1])) ||
+      !std::isdigit(static_cast<unsigned char>(code[2])) || text[at + 10] != ':')
+    return false;
+  return code != "408" && code != "429";
 }
 
 std::string api_error_message(std::string_view body) {

@@ -66,6 +66,12 @@ class HttpClient {
   HttpOptions options_;
 };
 
+// True when `error` came from HttpClient::send and says the server answered with a 4xx other than
+// 408 / 429: it refused this request (bad input, wrong key, unknown model), which asking again or
+// later will not change. False for transport errors, timeouts, 408 / 429 / 5xx and anything else.
+// Reads the "HTTP <status>:" that send() writes right after the URL.
+bool is_http_rejection(const Error& error);
+
 // The human-readable error an API put in its error body: OpenAI/Gemini {"error":{"message":…}},
 // Ollama/TEI {"error":"…"}, or {"message"|"detail":…}; otherwise the start of the body on one line.
 std::string api_error_message(std::string_view body);

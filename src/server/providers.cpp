@@ -66,7 +66,11 @@ std::variant<ProviderVector, ApiError> ProviderSet::ask(const std::string& provi
     slot.embedder = std::move(made).value();
   }
   auto vectors = slot.embedder->embed({prompt}, EmbedPurpose::Query);
-  if (!vectors.ok()) return ApiError{503, "provider_unavailable", vectors.error().message};
+  if (!vectors.ok()) {
+    // A refusal (a 4xx for this prompt) is the provider's answer, not an outage: no fallback, no cooldown.
+    if (is_http_rejection(vectors.error())) return ApiError{503, "provider_rejected", vectors.error().message};
+    return ApiError{503, "provider_unavailable", vectors.error().message};
+  }
   if (vectors->size() != 1)
     return ApiError{503, "provider_unavailable", "provider " + provider + " returned no vector for the prompt"};
   return ProviderVector{slot.embedder->provider(), slot.embedder->model(), std::move(vectors->front())};

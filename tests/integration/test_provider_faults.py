@@ -110,6 +110,15 @@ class Faults(unittest.TestCase):
             self.assertNotIn("offline", p.stderr)
             self.assertEqual(len(fake.embedding_requests()), 3)
 
+    def test_a_refusal_is_an_answer_not_a_fallback(self):
+        with FakeEmbeddingServer() as fake:
+            fake.fault = (400, {}, {"error": {"message": "This prompt is refused"}})
+            p = self.recommend(fake)
+            self.assertEqual(p.returncode, 1, p.stdout)
+            self.assertIn("HTTP 400: This prompt is refused", p.stderr)
+            self.assertNotIn("offline", p.stderr)
+            self.assertEqual(len(fake.embedding_requests()), 1)
+
     def test_missing_settings_are_not_a_fallback(self):
         p = subprocess.run([BIN, "--db", str(self.db), "recommend", PROMPT, "--provider", "openai"],
                            capture_output=True, text=True, timeout=60, env=base_env(self.tmp))
