@@ -67,8 +67,9 @@ class HybridEval(CinerecTestCase):
     def test_vector_only_needs_a_provider_and_unknown_texts_fail_with_the_providers_message(self):
         p = run("eval", DEV_SETS[0], "--vector-only", db=self.db, env={"CINEREC_PROVIDER": ""}, check=False)
         self.assertFails(p, "--vector-only needs an embedding provider")
-        p = run("recommend", "algo que la tabla no tiene", "--provider", "openai-compatible", db=self.db,
-                env=self.env(), check=False)
+        # --no-fallback: the provider's own error, not the offline answer recommend gives by default.
+        p = run("recommend", "algo que la tabla no tiene", "--provider", "openai-compatible", "--no-fallback",
+                db=self.db, env=self.env(), check=False)
         self.assertFails(p, "HTTP 400", "no stored vector")
 
 
