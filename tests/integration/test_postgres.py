@@ -11,18 +11,10 @@ from pathlib import Path
 
 from cinerec_test import BIN, SEED_DIR, CinerecTestCase, digest, main, pg_server, run, run_json
 from pg_server import PASSWORD, SUPERUSER
+from server_helper import wait_until
 
 SEED = SEED_DIR / "movie_descriptions.json"
 VECTORS = SEED_DIR / "movie_descriptions_embeddings.json"
-
-
-def wait_for(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 class Watcher:
@@ -146,7 +138,7 @@ class Postgres(CinerecTestCase):
              "-U", SUPERUSER, "-d", name, "-c", "BEGIN; LOCK TABLE movies IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(30);"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            self.assertTrue(wait_for(lambda: self.server.psql(
+            self.assertTrue(wait_until(lambda: self.server.psql(
                 "SELECT count(*) FROM pg_locks WHERE mode = 'AccessExclusiveLock' AND relation = 'movies'::regclass",
                 name).strip() == "1", 20))
             start = time.monotonic()
