@@ -190,7 +190,7 @@ Result<nlohmann::json> read_meta(const std::string& path) {
   nlohmann::json meta = nlohmann::json::parse(in, nullptr, false);
   if (meta.is_discarded() || !meta.is_object() || meta.value("format", "") != kFormat)
     return Error{"hnsw load " + path + ".json: not a cinerec HNSW description"};
-  if (meta.value("version", 0) != kVersion)
+  if (meta.value("version", nlohmann::json()) != nlohmann::json(kVersion))
     return Error{"hnsw load " + path + ".json: unsupported version " + meta.value("version", nlohmann::json()).dump()};
   for (const char* key : {"dim", "rows", "M", "ef_construction", "graph_bytes"})
     if (!meta.contains(key) || !meta[key].is_number_unsigned())

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_number.h"
+
 namespace cinerec::local {
 
 namespace fs = std::filesystem;
@@ -72,8 +74,9 @@ Status read_encoder(const fs::path& dir, EncoderConfig& out) {
   }
   if (out.hidden_size % out.num_heads != 0)
     return Error{file.string() + ": hidden_size is not a multiple of num_attention_heads"};
-  out.type_vocab_size = c.value("type_vocab_size", 0);
-  out.pad_token_id = c.value("pad_token_id", out.architecture == Architecture::XlmRoberta ? 1 : 0);
+  out.type_vocab_size = static_cast<int>(json_integer_or(c, "type_vocab_size", 0, 0, INT32_MAX));
+  out.pad_token_id = static_cast<int>(
+      json_integer_or(c, "pad_token_id", out.architecture == Architecture::XlmRoberta ? 1 : 0, 0, INT32_MAX));
   out.layer_norm_eps = c.value("layer_norm_eps", 1e-12f);
   if (out.max_tokens() <= 2) return Error{file.string() + ": max_position_embeddings too small"};
   return Status::Ok();
@@ -124,7 +127,7 @@ Status read_sentence(const fs::path& dir, SentenceConfig& out) {
   if (fs::exists(st_file)) {
     auto st = read_json(st_file);
     CINEREC_TRY(st);
-    out.max_seq_length = st->value("max_seq_length", 0);
+    out.max_seq_length = static_cast<int>(json_integer_or(*st, "max_seq_length", 0, 0, INT32_MAX));
   }
   const fs::path prompts_file = dir / "config_sentence_transformers.json";
   if (fs::exists(prompts_file)) {
@@ -148,6 +151,8 @@ Result<ModelConfig> load_model_config(const std::string& dir) {
     CINEREC_TRY(read_encoder(dir, config.encoder));
     CINEREC_TRY(read_sentence(dir, config.sentence));
   } catch (const json::exception& e) {
+    return Error{dir + ": a configuration field has the wrong type: " + e.what()};
+  } catch (const JsonNumberError& e) {
     return Error{dir + ": a configuration field has the wrong type: " + e.what()};
   }
   return config;

@@ -123,6 +123,8 @@ Result<SafeTensors> SafeTensors::load_checked(const std::string& path) {
     }
     const auto& offsets = spec.at("data_offsets");
     if (!offsets.is_array() || offsets.size() != 2) return fail(path, where + " has bad data_offsets");
+    if (!offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned())
+      return fail(path, where + " has bad data_offsets");
     const auto begin = offsets[0].get<std::uint64_t>();
     const auto end = offsets[1].get<std::uint64_t>();
     const auto n = static_cast<std::uint64_t>(t.elements());

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_number.h"
+
 namespace cinerec::local {
 
 using nlohmann::json;
@@ -20,8 +22,8 @@ Status read_post_processor(const json& post, const std::string& where, std::vect
   const std::string type = post.value("type", "");
   if (type == "BertProcessing" || type == "RobertaProcessing") {
     // "cls": ["[CLS]", 101], "sep": ["[SEP]", 102]
-    prefix.push_back(post.at("cls").at(1).get<std::int32_t>());
-    suffix.push_back(post.at("sep").at(1).get<std::int32_t>());
+    prefix.push_back(json_int32(post.at("cls").at(1), "post_processor.cls id"));
+    suffix.push_back(json_int32(post.at("sep").at(1), "post_processor.sep id"));
     return Status::Ok();
   }
   if (type == "TemplateProcessing") {
@@ -38,7 +40,7 @@ Status read_post_processor(const json& post, const std::string& where, std::vect
       if (!specials.contains(name))
         return Error{where + ": TemplateProcessing special token '" + name + "' is not defined"};
       for (const auto& id : specials.at(name).at("ids"))
-        (seen_sequence ? suffix : prefix).push_back(id.get<std::int32_t>());
+        (seen_sequence ? suffix : prefix).push_back(json_int32(id, "special token id"));
     }
     return Status::Ok();
   }
@@ -76,10 +78,12 @@ Result<Tokenizer> Tokenizer::load(const std::string& path) {
     CINEREC_TRY(read_post_processor(tok.contains("post_processor") ? tok["post_processor"] : json(), path,
                                     t.prefix_, t.suffix_));
     if (tok.contains("padding") && tok["padding"].is_object())
-      t.pad_id_ = tok["padding"].value("pad_id", 0);
+      t.pad_id_ = static_cast<std::int32_t>(json_integer_or(tok["padding"], "pad_id", 0, 0, INT32_MAX));
     else
       t.pad_id_ = type == "Unigram" ? 1 : 0;
   } catch (const json::exception& e) {
+    return Error{path + ": unexpected structure: " + e.what()};
+  } catch (const JsonNumberError& e) {
     return Error{path + ": unexpected structure: " + e.what()};
   }
   return t;

@@ -8,6 +8,7 @@
 
 #include "embed/local/unicode.h"
 
+#include "common/json_number.h"
 #include "common/text.h"
 
 namespace cinerec::local {
@@ -109,7 +110,7 @@ Result<UnigramTokenizer> UnigramTokenizer::from_json(const json& tok, const std:
   if (id == 0) return Error{where + ": Unigram vocab is empty"};
   if (!model.contains("unk_id") || !model["unk_id"].is_number_integer())
     return Error{where + ": Unigram model has no unk_id"};
-  t.unk_id_ = model["unk_id"].get<std::int32_t>();
+  t.unk_id_ = json_int32(model["unk_id"], "unk_id");
   if (t.unk_id_ < 0 || t.unk_id_ >= id) return Error{where + ": Unigram unk_id out of range"};
   t.unk_score_ = min_score - kUnknownPenalty;
   t.byte_fallback_ = model.value("byte_fallback", false);

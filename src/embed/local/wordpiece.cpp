@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_number.h"
 #include "embed/local/unicode.h"
 
 namespace cinerec::local {
@@ -44,11 +45,11 @@ Result<WordPieceTokenizer> WordPieceTokenizer::from_json(const json& tok, const 
 
   const json& model = tok.at("model");
   t.continuing_prefix_ = model.value("continuing_subword_prefix", "##");
-  t.max_input_chars_per_word_ = model.value("max_input_chars_per_word", 100);
+  t.max_input_chars_per_word_ = static_cast<std::size_t>(json_integer_or(model, "max_input_chars_per_word", 100, 1, INT32_MAX));
   if (!model.contains("vocab") || !model["vocab"].is_object())
     return Error{where + ": WordPiece model has no vocab object"};
   for (auto it = model["vocab"].begin(); it != model["vocab"].end(); ++it)
-    t.vocab_.emplace(it.key(), it.value().get<std::int32_t>());
+    t.vocab_.emplace(it.key(), json_int32(it.value(), "vocab id of '" + it.key() + "'"));
   const std::string unk = model.value("unk_token", "[UNK]");
   auto u = t.vocab_.find(unk);
   if (u == t.vocab_.end()) return Error{where + ": unknown token '" + unk + "' is not in the vocab"};

@@ -84,6 +84,32 @@ TEST_F(MalformedModelFileTest, TemplateProcessingWithoutSpecialTokens) {
             std::string::npos);
 }
 
+// Found by fuzz_tokenizer_json in CI: a float where an id belongs went through get<int32_t>(), a
+// static_cast of 1e300 to int (undefined behavior, UBSan float-cast-overflow). Every integer of a model
+// file is now read by json_integer, which refuses floats and out-of-range values.
+TEST_F(MalformedModelFileTest, FloatOrHugeNumbersWhereIntegersBelong) {
+  const std::string float_vocab =
+      R"("model": {"type": "WordPiece", "unk_token": "[UNK]", "vocab": {"[UNK]": 0, "a": 1e300}})";
+  EXPECT_NE(tokenizer_error("{" + float_vocab + "}").find("must be an integer"), std::string::npos);
+  EXPECT_NE(tokenizer_error("{" + kWordPieceModel +
+                            R"(, "post_processor": {"type": "BertProcessing", "cls": ["[CLS]", -1e300], "sep": ["[SEP]", 2]}})")
+                .find("must be an integer"),
+            std::string::npos);
+  EXPECT_NE(tokenizer_error("{" + kWordPieceModel +
+                            R"(, "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "[CLS]"}}],
+                                 "special_tokens": {"[CLS]": {"ids": [99999999999]}}}})")
+                .find("must be between"),
+            std::string::npos);
+  EXPECT_NE(tokenizer_error("{" + kWordPieceModel + R"(, "padding": {"pad_id": 3.5e40}})").find("must be an integer"),
+            std::string::npos);
+  EXPECT_NE(tokenizer_error(R"({"model": {"type": "WordPiece", "max_input_chars_per_word": 1e300, "vocab": {"[UNK]": 0}}})")
+                .find("must be an integer"),
+            std::string::npos);
+  EXPECT_NE(tokenizer_error(R"({"model": {"type": "Unigram", "unk_id": 1e300, "vocab": [["<unk>", 0.0]]}})")
+                .find("unk_id"),
+            std::string::npos);
+}
+
 TEST_F(MalformedModelFileTest, WellFormedTokenizerStillLoads) {
   EXPECT_EQ(tokenizer_error("{" + kWordPieceModel +
                             R"(, "post_processor": {"type": "BertProcessing", "cls": ["[CLS]", 1], "sep": ["[SEP]", 2]}})"),
@@ -132,6 +158,14 @@ TEST_F(MalformedModelFileTest, SafetensorsEmptyTensorLoads) {
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->elements(), 0);
   EXPECT_TRUE(t->data.empty());
+}
+
+TEST_F(MalformedModelFileTest, SafetensorsFloatOffsets) {
+  const std::string path = write("model.safetensors",
+      safetensors_file(R"({"w": {"dtype": "F32", "shape": [1], "data_offsets": [-1e300, 4]}})", 4));
+  auto st = SafeTensors::load(path);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("bad data_offsets"), std::string::npos) << st.error().message;
 }
 
 }  // namespace
