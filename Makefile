@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 CINEREC_SEED_DIR ?= $(abspath ../shared/seed-data)
 CINEREC_DB ?= cinerec.db
 JOBS ?= $(shell nproc)
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 60
 export CINEREC_SEED_DIR
 
 .PHONY: deps build test test-sanitize fuzz demo seed clean

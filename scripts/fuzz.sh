@@ -4,6 +4,9 @@
 # directory, so CI never dirties the repository). A crash leaves the input in build-fuzz/crashes and
 # fails the script; turn it into a regression unit test.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     (default 45 s, every target)
+# FUZZ_SEED (default 1) fixes libFuzzer's random seed, so a CI run replays the mutations a developer's
+# run of the same length already explored: CI checks that nothing regressed, and a new finding comes
+# from a deliberate longer search (FUZZ_SEED=0 draws a fresh seed each run), not from CI's luck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-45}
@@ -40,7 +43,7 @@ for t in "${targets[@]}"; do
   echo "fuzz: $t for ${seconds}s"
   # -timeout: an input taking over 10 s is a hang; -rss_limit_mb bounds memory; leaks are ASan errors.
   if ! ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      "$build/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+      "$build/$t" -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$build/crashes/$t-" -print_final_stats=1 "$work" \
       >"$build/$t.log" 2>&1; then
     failed+=("$t")
