@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
 #include "index/dot_kernels.h"
 
 namespace cinerec::detail {
@@ -108,10 +112,18 @@ const BlockKernels& portable_block_kernels() {
   return k;
 }
 
+#if defined(__x86_64__) || defined(__i386__)
+// CPUID leaf 1, ECX bit 29. Read directly: clang 14's __builtin_cpu_supports does not know "f16c".
+static bool cpu_has_f16c() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & bit_F16C) != 0;
+}
+#endif
+
 const BlockKernels& chosen_block_kernels() {
   static const BlockKernels& k = [&]() -> const BlockKernels& {
 #if defined(__x86_64__) || defined(__i386__)
-    if (cpu_has_avx2_fma() && __builtin_cpu_supports("f16c")) return avx2_block_kernels();
+    if (cpu_has_avx2_fma() && cpu_has_f16c()) return avx2_block_kernels();
 #endif
     return portable_block_kernels();
   }();

@@ -136,11 +136,7 @@ void server_log(const std::string& message) {
   std::cerr << utc_now() << ' ' << printable(message, 500) << std::endl;
 }
 
-Status serve(const WebApp& app, const ServeOptions& options) {
-  StopSignals signals;
-  if (!signals.installed) return Error{"cannot install the SIGINT/SIGTERM handlers (pipe: " + std::string(std::strerror(errno)) + ")"};
-
-  httplib::Server server;
+void configure_http_server(httplib::Server& server, const WebApp& app, const ServeOptions& options) {
   std::size_t threads = options.threads;
   if (threads == 0) threads = std::max<std::size_t>(8, 4 * std::max(1u, std::thread::hardware_concurrency()));
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
@@ -192,6 +188,14 @@ Status serve(const WebApp& app, const ServeOptions& options) {
     apply(error, res);
   });
   if (options.access_log) server.set_logger(log_request);
+}
+
+Status serve(const WebApp& app, const ServeOptions& options) {
+  StopSignals signals;
+  if (!signals.installed) return Error{"cannot install the SIGINT/SIGTERM handlers (pipe: " + std::string(std::strerror(errno)) + ")"};
+
+  httplib::Server server;
+  configure_http_server(server, app, options);
 
   // SO_REUSEADDR only: httplib's default also sets SO_REUSEPORT, which would let a second server bind
   // the same port and silently share its connections.

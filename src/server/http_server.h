@@ -15,6 +15,10 @@
 #include "common/result.h"
 #include "server/web_app.h"
 
+namespace httplib {
+class Server;
+}
+
 namespace cinerec {
 
 struct ServeOptions {
@@ -33,6 +37,12 @@ struct ServeOptions {
 // Writes "TIME message" as one line on stderr, never interleaved with access-log lines. Thread-safe.
 // The message is cut at 500 bytes and control characters are replaced, so it cannot forge log lines.
 void server_log(const std::string& message);
+
+// Installs on `server` what serve() runs: the worker pool, keep-alive, timeouts and body limit of
+// `options`, the routes of `app`, the error shapes of httplib's own errors and of exceptions, and the
+// access log. serve() binds and listens; the HTTP fuzz target (tests/fuzz/fuzz_http.cpp) feeds raw
+// request bytes to a server configured the same way. `app` must outlive `server`.
+void configure_http_server(httplib::Server& server, const WebApp& app, const ServeOptions& options);
 
 // Serves until SIGINT/SIGTERM. Fails when the address cannot be bound.
 Status serve(const WebApp& app, const ServeOptions& options);
