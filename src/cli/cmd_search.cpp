@@ -77,7 +77,13 @@ int run_recommend_examples(const GlobalOptions& global, const SearchArgs& args) 
     query.prompt_vector = std::move(vector).value();
     query.provider = "offline";
   }
-  return print(recommend_from_examples(*recommender, query, args.k, filter_of(args)), args);
+  auto recs = recommend_from_examples(*recommender, query, args.k, filter_of(args));
+  // Say so rather than drop the option silently: with examples the CLI places the prompt offline
+  // (POST /api/recommend embeds it with the provider).
+  if (recs.ok() && !args.embedder.provider.empty() && !args.text.empty())
+    recs->notices.push_back("--provider " + args.embedder.provider +
+                            " is not used with --like/--dislike: the prompt was placed by the offline path");
+  return print(recs, args);
 }
 
 int run_recommend_user(const GlobalOptions& global, const SearchArgs& args) {
