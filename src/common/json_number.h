@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -12,10 +11,10 @@
 
 namespace cinerec {
 
-// Thrown for a member that is not an integer in [lo, hi]; readers that already catch
-// nlohmann::json::exception for a malformed file catch this one beside it.
-struct JsonNumberError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+// Thrown for a member that is not an integer in [lo, hi]. A nlohmann::json::exception, so the readers'
+// existing handlers for a malformed file report it like any other wrong-typed field.
+struct JsonNumberError : nlohmann::json::exception {
+  explicit JsonNumberError(const std::string& message) : nlohmann::json::exception(0, message.c_str()) {}
 };
 
 // Guarantees: returns v when v is a JSON integer (signed or unsigned) with lo <= v <= hi; otherwise

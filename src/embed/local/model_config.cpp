@@ -152,8 +152,6 @@ Result<ModelConfig> load_model_config(const std::string& dir) {
     CINEREC_TRY(read_sentence(dir, config.sentence));
   } catch (const json::exception& e) {
     return Error{dir + ": a configuration field has the wrong type: " + e.what()};
-  } catch (const JsonNumberError& e) {
-    return Error{dir + ": a configuration field has the wrong type: " + e.what()};
   }
   return config;
 }

@@ -83,8 +83,6 @@ Result<Tokenizer> Tokenizer::load(const std::string& path) {
       t.pad_id_ = type == "Unigram" ? 1 : 0;
   } catch (const json::exception& e) {
     return Error{path + ": unexpected structure: " + e.what()};
-  } catch (const JsonNumberError& e) {
-    return Error{path + ": unexpected structure: " + e.what()};
   }
   return t;
 }
