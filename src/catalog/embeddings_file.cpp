@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "catalog/import.h"
+#include "common/json_parse.h"
 #include "common/text.h"
 #include "store/vector_codec.h"
 
@@ -47,25 +48,22 @@ Result<std::vector<TitledVector>> read_json(const std::string& path, const std::
     while (std::getline(in, line_text)) {
       ++line;
       if (trim(line_text).empty()) continue;
-      json object;
-      try {
-        object = json::parse(line_text);
-      } catch (const json::parse_error& e) {
-        return parse_error(line, e.byte, "invalid JSON line");
-      }
-      auto v = titled_vector_from_json(object, path + ":" + std::to_string(line) + " (record " + std::to_string(out.size() + 1) + ")");
+      JsonSyntaxError syntax;
+      auto object = parse_json_text(line_text, &syntax);
+      if (!object) return parse_error(line, syntax.offset + 1, "invalid JSON line: " + syntax.reason);
+      auto v = titled_vector_from_json(*object, path + ":" + std::to_string(line) + " (record " + std::to_string(out.size() + 1) + ")");
       if (!v.ok()) return v.error();
       out.push_back(std::move(v).value());
     }
     return out;
   }
-  json document;
-  try {
-    document = json::parse(text);
-  } catch (const json::parse_error& e) {
-    auto [line, column] = line_and_column(text, e.byte == 0 ? 0 : e.byte - 1);
-    return parse_error(line, column, "syntax error");
+  JsonSyntaxError syntax;
+  auto parsed = parse_json_text(text, &syntax);
+  if (!parsed) {
+    auto [line, column] = line_and_column(text, syntax.offset);
+    return parse_error(line, column, syntax.reason);
   }
+  const json& document = *parsed;
   if (!document.is_array()) return Error{path + ":1: expected a JSON array of {\"title\", \"embedding\"} objects"};
   auto offsets = top_level_element_offsets(text);
   for (std::size_t i = 0; i < document.size(); ++i) {

@@ -9,6 +9,7 @@
 #include "catalog/csv.h"
 #include "catalog/normalize.h"
 #include "catalog/posters.h"
+#include "common/json_parse.h"
 #include "common/text.h"
 
 namespace cinerec {
@@ -131,16 +132,13 @@ Result<RawRecord> record_from_json(const json& object, const std::string& where)
 }
 
 Result<std::vector<RawRecord>> read_json_array(const std::string& path, const std::string& text) {
-  json document;
-  try {
-    document = json::parse(text);
-  } catch (const json::parse_error& e) {
-    auto [line, column] = line_and_column(text, e.byte == 0 ? 0 : e.byte - 1);
-    std::string what = e.what();
-    if (auto pos = what.find("syntax error while parsing value - "); pos != std::string::npos) what = what.substr(pos + 35);
-    else if (auto p2 = what.find("] "); p2 != std::string::npos) what = what.substr(p2 + 2);
-    return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": malformed JSON: " + what};
+  JsonSyntaxError syntax;
+  auto parsed = parse_json_text(text, &syntax);
+  if (!parsed) {
+    auto [line, column] = line_and_column(text, syntax.offset);
+    return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": malformed JSON: " + syntax.reason};
   }
+  const json& document = *parsed;
   if (!document.is_array()) return Error{path + ":1: expected a JSON array of movies, found " + std::string(document.type_name())};
   auto offsets = top_level_element_offsets(text);
   std::vector<RawRecord> records;
@@ -164,13 +162,11 @@ Result<std::vector<RawRecord>> read_json_lines(const std::string& path, const st
     std::string_view content = trim(std::string_view(text).substr(start, end - start));
     start = end + 1;
     if (content.empty()) continue;
-    json object;
-    try {
-      object = json::parse(content);
-    } catch (const json::parse_error& e) {
-      return Error{path + ":" + std::to_string(line) + ":" + std::to_string(e.byte) + ": malformed JSON line"};
-    }
-    auto r = record_from_json(object, path + ":" + std::to_string(line) + " (record " + std::to_string(records.size() + 1) + ")");
+    JsonSyntaxError syntax;
+    auto object = parse_json_text(content, &syntax);
+    if (!object)
+      return Error{path + ":" + std::to_string(line) + ":" + std::to_string(syntax.offset + 1) + ": malformed JSON line: " + syntax.reason};
+    auto r = record_from_json(*object, path + ":" + std::to_string(line) + " (record " + std::to_string(records.size() + 1) + ")");
     if (!r.ok()) return r.error();
     records.push_back(std::move(r).value());
   }

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "common/json_parse.h"
 #include "common/text.h"
 
 namespace cinerec {
@@ -95,14 +96,10 @@ Result<std::vector<std::vector<float>>> RemoteEmbedder::parse_vectors(const nloh
 }
 
 Result<nlohmann::json> RemoteEmbedder::parse_json(const std::string& body) const {
-  try {
-    return nlohmann::json::parse(body);
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 7: …"
-    std::string what = e.what();
-    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
-    return error("response is not valid JSON: " + what);
-  }
+  JsonSyntaxError syntax;
+  auto parsed = parse_json_text(body, &syntax);
+  if (!parsed) return error("response is not valid JSON (byte " + std::to_string(syntax.offset + 1) + "): " + syntax.reason);
+  return std::move(*parsed);
 }
 
 Result<std::vector<float>> RemoteEmbedder::parse_vector(const nlohmann::json& value,

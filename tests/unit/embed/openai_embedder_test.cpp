@@ -214,8 +214,19 @@ TEST(OpenAIEmbedder, MalformedJsonIsAnError) {
   OpenAIEmbedder e(config_for(server, cap));
   auto r = e.embed({"a"}, EmbedPurpose::Document);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().message.rfind("openai: response is not valid JSON: parse error at line 1, column", 0), 0u)
-      << r.error().message;
+  EXPECT_EQ(r.error().message.rfind("openai: response is not valid JSON (byte 35): ", 0), 0u) << r.error().message;
+}
+
+TEST(OpenAIEmbedder, ANumberBeyondADoubleIsAnErrorNotACrash) {
+  FakeServer server;
+  server.on("POST", "/v1/embeddings", [](const RecordedRequest&, httplib::Response& res) {
+    res.set_content(R"({"data": [{"index": 0, "embedding": [0.1, 1e999]}]})", "application/json");
+  });
+  Captured cap;
+  OpenAIEmbedder e(config_for(server, cap));
+  auto r = e.embed({"a"}, EmbedPurpose::Document);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("number overflow parsing '1e999'"), std::string::npos) << r.error().message;
 }
 
 TEST(OpenAIEmbedder, ResponsesOfTheWrongShapeAreErrors) {

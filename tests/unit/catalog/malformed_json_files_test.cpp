@@ -1,0 +1,61 @@
+// Catalog and vector files whose JSON is malformed are refused with file:line:column and a reason,
+// never by an escaping exception (a number beyond a double's range used to terminate the import).
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "catalog/embeddings_file.h"
+#include "catalog/import.h"
+
+namespace cinerec {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path write_temp(const std::string& text, const std::string& name) {
+  fs::path p = fs::temp_directory_path() / ("cinerec-badjson-" + std::to_string(::getpid()) + "-" + name);
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+std::string catalog_error(const std::string& text, const std::string& name) {
+  auto p = write_temp(text, name);
+  auto parsed = read_catalog_file(p.string(), ImportOptions{});
+  fs::remove(p);
+  EXPECT_FALSE(parsed.ok()) << name;
+  return parsed.ok() ? "" : parsed.error().message.substr(p.string().size());
+}
+
+TEST(MalformedJsonFiles, NumberOverflowInJsonLinesNamesTheLine) {
+  EXPECT_EQ(catalog_error("{\"title\": \"A\", \"description\": \"x\"}\n[445909973E711006582506[666\n", "overflow.jsonl"),
+            ":2:2: malformed JSON line: number overflow parsing '445909973E711006582506'");
+}
+
+TEST(MalformedJsonFiles, NumberOverflowInAJsonArrayNamesLineAndColumn) {
+  EXPECT_EQ(catalog_error("[\n  {\"title\": \"A\", \"description\": \"x\", \"year\": 1e400}\n]\n", "overflow.json"),
+            ":2:46: malformed JSON: number overflow parsing '1e400'");
+}
+
+TEST(MalformedJsonFiles, SyntaxErrorsKeepTheirPosition) {
+  EXPECT_EQ(catalog_error("{\"title\": \"A\", \"description\": \"x\"}\n{\"title\": }\n", "syntax.jsonl"),
+            ":2:11: malformed JSON line: unexpected '}'; expected '[', '{', or a literal");
+  EXPECT_EQ(catalog_error("[{\"title\": \"A\",,}]", "syntax.json"), ":1:16: malformed JSON: unexpected ','; expected string literal");
+}
+
+TEST(MalformedJsonFiles, VectorFilesRefuseOverflowingNumbers) {
+  for (const auto& [text, name] : std::vector<std::pair<std::string, std::string>>{
+           {"{\"title\": \"A\", \"embedding\": [1e999]}\n", "vectors.jsonl"},
+           {"[{\"title\": \"A\", \"embedding\": [0.5, -1e999]}]", "vectors.json"}}) {
+    auto p = write_temp(text, name);
+    auto vectors = read_embeddings_file(p.string());
+    fs::remove(p);
+    ASSERT_FALSE(vectors.ok()) << name;
+    EXPECT_NE(vectors.error().message.find("number overflow"), std::string::npos) << vectors.error().message;
+    EXPECT_EQ(vectors.error().message.rfind(p.string() + ":1:", 0), 0u) << vectors.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace cinerec
