@@ -43,6 +43,24 @@ def digest(db):
         return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
 
 
+def query(db, sql, *params):
+    """Rows (tuples) of a read-only query on either store. sql is portable SQL with ? placeholders; a BLOB /
+    BYTEA value comes back as bytes from both."""
+    if not str(db).startswith("postgres"):
+        import sqlite3
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=10) as conn:
+            return conn.execute(sql, params).fetchall()
+    pieces = sql.split("?")
+    if len(pieces) != len(params) + 1:
+        raise ValueError(f"{len(params)} parameters for {len(pieces) - 1} placeholders in {sql!r}")
+    literal = lambda v: str(v) if isinstance(v, (int, float)) else "'" + str(v).replace("'", "''") + "'"
+    bound = pieces[0] + "".join(literal(v) + rest for v, rest in zip(params, pieces[1:]))
+    out = pg_server().psql(f"SELECT coalesce(json_agg(row_to_json(q)), '[]') FROM ({bound}) q",
+                           str(db).rsplit("/", 1)[1].split("?")[0])
+    as_value = lambda v: bytes.fromhex(v[2:]) if isinstance(v, str) and v.startswith("\\x") else v
+    return [tuple(as_value(v) for v in row.values()) for row in json.loads(out)]
+
+
 def run(*args, db=None, check=True, env=None):
     """Runs cinerec and returns the CompletedProcess (text mode)."""
     cmd = [BIN] + (["--db", str(db)] if db else []) + [str(a) for a in args]

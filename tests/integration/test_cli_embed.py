@@ -3,17 +3,17 @@
 Each fake runs in a thread of this process (fake_embedding_server.py) and answers deterministic bag-of-words
 vectors, so every stored vector and every ranking is recomputed here independently with numpy.
 """
+# cinerec-test: both-stores
 import hashlib
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 
 import numpy as np
 
-from cinerec_test import BIN, SEED_DIR, CinerecTestCase, main, run
+from cinerec_test import BIN, SEED_DIR, CinerecTestCase, main, query, run
 from fake_embedding_server import PROVIDER_VARS, FakeEmbeddingServer, vector_for
 
 KEY = "sk-e2e-SECRET-key-0123456789"
@@ -27,19 +27,14 @@ def descriptions():
 
 
 def stored_vectors(db, model):
-    """{title: (float32 vector, text_hash)} of one model, read straight from SQLite."""
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT m.title, v.dim, v.data, v.text_hash FROM vectors v JOIN movies m ON m.id = v.movie_id "
-                            "WHERE v.model = ?", (model,)).fetchall()
+    """{title: (float32 vector, text_hash)} of one model, read straight from the store's tables."""
+    rows = query(db, "SELECT m.title, v.dim, v.data, v.text_hash FROM vectors v JOIN movies m ON m.id = v.movie_id "
+                     "WHERE v.model = ?", model)
     return {t: (np.frombuffer(data, dtype="<f4", count=dim), h) for t, dim, data, h in rows}
 
 
 def count_vectors(db, model):
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return conn.execute("SELECT COUNT(*) FROM vectors WHERE model = ?", (model,)).fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
+    return query(db, "SELECT COUNT(*) FROM vectors WHERE model = ?", model)[0][0]
 
 
 class EmbedCommands(CinerecTestCase):
@@ -122,8 +117,7 @@ class EmbedCommands(CinerecTestCase):
             self.assertEqual(len(fake.embedding_requests()), 6)
             self.cinerec("recommend", PROMPT, "--provider", "openai", "-k", "5", "--no-cache", env=env)
             self.assertEqual(len(fake.embedding_requests()), 7)
-            with sqlite3.connect(self.db) as conn:
-                rows = conn.execute("SELECT provider, model, text_hash FROM query_cache").fetchall()
+            rows = query(self.db, "SELECT provider, model, text_hash FROM query_cache")
             self.assertEqual(rows, [("openai", "fake-small", "sha256:" + hashlib.sha256(PROMPT.encode()).hexdigest())])
 
     def test_changed_description_is_re_embedded(self):
