@@ -34,6 +34,14 @@ def pg_server():
     return _pg_server
 
 
+def new_store(tmp, name="c"):
+    """A location for a new, empty store: a file in tmp (SQLite) or an existing empty database's URL."""
+    if STORE == "postgres":
+        server = pg_server()
+        return server.url(server.create_database(name))
+    return Path(tmp) / f"{name}.db"
+
+
 def digest(db):
     """Hash of every row of every table of a store: equal digests mean nothing was written."""
     if str(db).startswith("postgres"):
@@ -89,11 +97,7 @@ class CinerecTestCase(unittest.TestCase):
         self._tmp.cleanup()
 
     def new_db(self, name="c"):
-        """A location for a new, empty store: a file path (SQLite) or an existing empty database's URL."""
-        if STORE == "postgres":
-            server = pg_server()
-            return server.url(server.create_database(name))
-        return self.tmp / f"{name}.db"
+        return new_store(self.tmp, name)
 
     def seeded_db(self, with_vectors=True):
         db = self.new_db("seed")

@@ -1,6 +1,7 @@
 """The JSON API over real HTTP: `cinerec serve` on a loopback port, every endpoint, every error status,
 the limits, posters and static files (including path traversal attempts), keep-alive, the access
 log, and graceful shutdown."""
+# cinerec-test: both-stores
 import http.client
 import json
 import shutil
@@ -15,7 +16,7 @@ import urllib.parse
 import zlib
 from pathlib import Path
 
-from cinerec_test import SEED_DIR, run, main
+from cinerec_test import SEED_DIR, main, new_store, run
 from server_helper import Server, request, wait_until
 
 STATE = {}
@@ -24,7 +25,7 @@ STATE = {}
 def setUpModule():
     STATE["tmp"] = tempfile.TemporaryDirectory(prefix="cinerec-api-")
     tmp = Path(STATE["tmp"].name)
-    db = tmp / "seed.db"
+    db = new_store(tmp, "seed")
     run("import", SEED_DIR / "movie_descriptions.json", "--quiet", db=db)
     run("add-embeddings", SEED_DIR / "movie_descriptions_embeddings.json", db=db)
     STATE["db"] = db
@@ -379,7 +380,7 @@ class PostersAndStatic(unittest.TestCase, ErrorShape):
             movies = [{"title": t, "description": f"{t} description", "genre": "Drama", "year": "2000"}
                       for t in ["Alfa", "Beta", "Gamma", "Delta"]]
             (d / "movies.json").write_text(json.dumps(movies))
-            db = d / "posters.db"
+            db = new_store(d, "posters")
             run("import", d / "movies.json", "--posters", posters, "--quiet", db=db)
             server = Server(db, d)
             try:

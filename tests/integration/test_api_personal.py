@@ -1,13 +1,14 @@
 """Personal recommendations over real HTTP: POST/GET /api/recommend with liked and disliked movie ids
 (checked against the independent numpy reference on the seed vectors) and
 GET /api/users/{id}/recommendations from the trained personal model, with every error status."""
+# cinerec-test: both-stores
 import json
 import tempfile
 import unittest
 import urllib.parse
 from pathlib import Path
 
-from cinerec_test import SEED_DIR, main, run
+from cinerec_test import SEED_DIR, main, new_store, run
 from server_helper import Server, request
 from test_recommend_examples import reference  # the numpy reference, run as a separate process
 
@@ -18,7 +19,7 @@ def ratings_fixture(tmp, name, import_ratings=True):
     """25 movies without vectors and three users (as in test_ratings.py): users 1 and 2 rate movies 1..12
     with 3.0, then user 1 likes Movie 20 and user 2 Movie 25. Returns the database (ratings imported and
     the model trained when `import_ratings`)."""
-    db = tmp / name
+    db = new_store(tmp, name)
     catalog = ["id,title,overview,genres,release_date"]
     catalog += [f"{1000 + i},Movie {i},A story number {i} about people,Drama,{1980 + i}-01-01" for i in range(1, 26)]
     (tmp / "catalog.csv").write_text("\n".join(catalog) + "\n")
@@ -41,7 +42,7 @@ def setUpModule():
     run("import", SEED_DIR / "movie_descriptions.json", "--quiet", db=seed)
     run("add-embeddings", SEED_DIR / "movie_descriptions_embeddings.json", db=seed)
     STATE["seed"] = Server(seed, tmp)
-    STATE["ratings"] = Server(ratings_fixture(tmp, "ratings.db"), tmp)
+    STATE["ratings"] = Server(ratings_fixture(tmp, "ratings"), tmp)
     STATE["titles"] = {}
     page = 1
     while True:
@@ -266,7 +267,7 @@ class UserRecommendations(unittest.TestCase, ErrorShape):
         # A server started before any rating was imported: no model, then the model import-ratings trains,
         # then ratings imported without training (the user's new rating is excluded, with a notice).
         tmp = Path(STATE["tmp"].name)
-        db = ratings_fixture(tmp, "live.db", import_ratings=False)
+        db = ratings_fixture(tmp, "live", import_ratings=False)
         server = Server(db, tmp)
         try:
             STATE["live"] = server

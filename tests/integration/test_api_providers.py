@@ -1,6 +1,7 @@
 """/api/recommend with an embedding provider, over real HTTP on both sides: `cinerec serve` asks a
 fake OpenAI-compatible server (a thread of this test, on loopback) to embed the prompt; when the
 provider is down it answers offline with a notice, or 503 if the request said fallback=false. No real API is ever called."""
+# cinerec-test: both-stores
 import json
 import socket
 import tempfile
@@ -9,7 +10,7 @@ import unittest
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from cinerec_test import SEED_DIR, run, main
+from cinerec_test import SEED_DIR, main, new_store, run
 from server_helper import Server, request
 
 SEED = json.loads((SEED_DIR / "movie_descriptions_embeddings.json").read_text())
@@ -47,7 +48,7 @@ class ProviderRecommendations(unittest.TestCase):
     def setUpClass(cls):
         cls._tmp = tempfile.TemporaryDirectory(prefix="cinerec-providers-")
         cls.tmp = Path(cls._tmp.name)
-        cls.db = cls.tmp / "seed.db"
+        cls.db = new_store(cls.tmp, "seed")
         run("import", SEED_DIR / "movie_descriptions.json", "--quiet", db=cls.db)
         run("add-embeddings", SEED_DIR / "movie_descriptions_embeddings.json", db=cls.db)
         cls.fake = ThreadingHTTPServer(("127.0.0.1", 0), FakeEmbeddings)

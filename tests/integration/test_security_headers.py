@@ -14,6 +14,7 @@
   /api/recommend, which reads only; the server answers 405 to any other method on every documented
   path. A write endpoint added later fails this test until it requires a token (docs/RELIABILITY.md).
 """
+# cinerec-test: both-stores
 import json
 import re
 import socket
@@ -21,7 +22,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from cinerec_test import SEED_DIR, SOURCE_DIR, main, run
+from cinerec_test import SEED_DIR, SOURCE_DIR, main, new_store, run
 from server_helper import Server, request
 
 WEB = SOURCE_DIR / "src" / "server" / "web"
@@ -68,7 +69,7 @@ class SecurityHeaders(unittest.TestCase):
     def setUpClass(cls):
         cls._tmp = tempfile.TemporaryDirectory(prefix="cinerec-headers-")
         cls.tmp = Path(cls._tmp.name)
-        cls.db = cls.tmp / "seed.db"
+        cls.db = new_store(cls.tmp, "seed")
         run("import", SEED_DIR / "movie_descriptions.json", "--quiet", db=cls.db)
         run("add-embeddings", SEED_DIR / "movie_descriptions_embeddings.json", db=cls.db)
         cls.server = Server(cls.db, cls.tmp)
