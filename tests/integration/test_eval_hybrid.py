@@ -1,5 +1,6 @@
 """Prompts embedded by a provider: hybrid (BM25 fused with the provider's cosine) against vector-only, with
 the seed's stored OpenAI vectors served by a fake OpenAI-compatible provider (stored_vectors.py)."""
+# cinerec-test: both-stores
 import json
 
 from cinerec_test import SEED_DIR, SOURCE_DIR, CinerecTestCase, main, run

@@ -1,9 +1,9 @@
 """End to end with the built-in encoder: `cinerec embed --provider local --model-dir DIR` embeds the
 seed catalog with a generated model, then `cinerec recommend --provider local` answers prompts with
 it. The model comes from tests/local_encoder/make_models.py (random weights, real on-disk layout)."""
+# cinerec-test: both-stores
 import json
 import os
-import sqlite3
 import struct
 import subprocess
 import sys
@@ -12,7 +12,7 @@ import unittest
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cinerec_test import BIN, SEED_DIR, SOURCE_DIR, CinerecTestCase, run, run_json  # noqa: E402
+from cinerec_test import BIN, SEED_DIR, SOURCE_DIR, CinerecTestCase, query, run, run_json  # noqa: E402
 
 # Debian's python3-torch lives with the system interpreter, which may not be the first python3.
 PYTHON = os.environ.get("CINEREC_PYTHON", "/usr/bin/python3")
@@ -32,7 +32,7 @@ class LocalProvider(CinerecTestCase):
 
     def setUp(self):
         super().setUp()
-        self.db = self.tmp / "cinerec.db"
+        self.db = self.new_db("local")
         run("import", SEED_DIR / "movie_descriptions.json", "--quiet", db=self.db)
 
     def test_embed_then_recommend(self):
@@ -64,9 +64,8 @@ class LocalProvider(CinerecTestCase):
         self.assertIn(nearest, [r["id"] for r in answer["results"]])
 
     def stored_vectors(self, model):
-        """movie id → stored float32 vector of MODEL, read straight from the SQLite file."""
-        with sqlite3.connect(self.db) as con:
-            rows = con.execute("SELECT movie_id, dim, data FROM vectors WHERE model = ?", (model,)).fetchall()
+        """movie id → stored float32 vector of MODEL, read straight from the store's tables."""
+        rows = query(self.db, "SELECT movie_id, dim, data FROM vectors WHERE model = ?", model)
         return {movie: struct.unpack(f"<{dim}f", data) for movie, dim, data in rows}
 
     def test_missing_model_dir_is_a_clear_error(self):

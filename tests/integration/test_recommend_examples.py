@@ -1,4 +1,5 @@
 """cinerec recommend with --like / --dislike on the seed catalog, checked against a numpy reference."""
+# cinerec-test: both-stores
 import json
 import subprocess
 import sys
