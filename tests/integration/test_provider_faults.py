@@ -9,19 +9,17 @@ closing the connection, during `recommend --provider`, `embed` and the API's /ap
 - /api/recommend answers 200 with the offline results, "notice" and "fallback"; fallback=false gives
   503 provider_unavailable JSON; a provider that failed is not asked again during its cooldown.
 No real API is ever called."""
+# cinerec-test: both-stores
 import json
 import os
-import shutil
-import sqlite3
 import subprocess
 import tempfile
 import unittest
-from contextlib import closing
 from pathlib import Path
 
 import numpy as np
 
-from cinerec_test import BIN, SEED_DIR, main, run
+from cinerec_test import BIN, SEED_DIR, main, new_store, query, run
 from fake_embedding_server import PROVIDER_VARS, FakeEmbeddingServer, vector_for
 from server_helper import Server, request
 
@@ -52,10 +50,7 @@ class Faults(unittest.TestCase):
     def setUpClass(cls):
         cls._tmp = tempfile.TemporaryDirectory(prefix="cinerec-faults-")
         cls.tmp = Path(cls._tmp.name)
-        cls.bare = cls.tmp / "bare.db"  # the seed catalog, no vectors
-        run("import", SEED_DIR / "movie_descriptions.json", "--quiet", db=cls.bare)
-        cls.db = cls.tmp / "embedded.db"  # plus fake-small vectors from a healthy fake
-        shutil.copy(cls.bare, cls.db)
+        cls.db = cls.seed_catalog("embedded")  # plus fake-small vectors from a healthy fake
         with FakeEmbeddingServer() as fake:
             subprocess.run([BIN, "--db", str(cls.db), "embed", "--provider", "openai", "--quiet"], check=True,
                            capture_output=True, env=cls.openai_env(fake))
@@ -64,6 +59,12 @@ class Faults(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls._tmp.cleanup()
+
+    @classmethod
+    def seed_catalog(cls, name):
+        db = new_store(cls.tmp, name)
+        run("import", SEED_DIR / "movie_descriptions.json", "--quiet", db=db)
+        return db
 
     @classmethod
     def openai_env(cls, fake, **extra):
@@ -129,8 +130,7 @@ class Faults(unittest.TestCase):
     def test_embed_fails_clearly_and_keeps_committed_batches(self):
         for name, (fault, fragment, _) in FAULTS.items():
             with self.subTest(fault=name), FakeEmbeddingServer() as fake:
-                db = self.tmp / f"embed-{name}.db"
-                shutil.copy(self.bare, db)
+                db = self.seed_catalog(f"embed_{name}")
                 fake.fault, fake.fault_after = fault, 3
                 env = self.openai_env(fake, CINEREC_HTTP_MAX_ATTEMPTS="2")
                 cmd = [BIN, "--db", str(db), "embed", "--provider", "openai", "--batch-size", "10", "--concurrency",
@@ -147,9 +147,8 @@ class Faults(unittest.TestCase):
 
     def vectors(self, db):
         """{title: vector} of MODEL, each checked against the fake's vector of the movie's text."""
-        with closing(sqlite3.connect(db)) as conn:
-            rows = conn.execute("SELECT m.title, m.description, v.dim, v.data FROM vectors v JOIN movies m "
-                                "ON m.id = v.movie_id WHERE v.model = ? ORDER BY v.movie_id", (MODEL,)).fetchall()
+        rows = query(db, "SELECT m.title, m.description, v.dim, v.data FROM vectors v JOIN movies m "
+                         "ON m.id = v.movie_id WHERE v.model = ? ORDER BY v.movie_id", MODEL)
         out = {}
         for title, text, dim, data in rows:
             vec = np.frombuffer(data, dtype="<f4", count=dim)
@@ -165,7 +164,7 @@ class ApiFaults(unittest.TestCase):
     def setUpClass(cls):
         cls._tmp = tempfile.TemporaryDirectory(prefix="cinerec-api-faults-")
         cls.tmp = Path(cls._tmp.name)
-        cls.db = cls.tmp / "seed.db"
+        cls.db = new_store(cls.tmp, "seed")
         run("import", SEED_DIR / "movie_descriptions.json", "--quiet", db=cls.db)
         run("add-embeddings", SEED_DIR / "movie_descriptions_embeddings.json", db=cls.db)
 
