@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <filesystem>
 #include <optional>
 
@@ -96,6 +98,27 @@ TEST_F(UserRecommenderTest, HistoryIsTheUsersRatingsInTimeOrder) {
   ASSERT_TRUE(nobody.ok());
   EXPECT_TRUE(nobody->history.empty());
   EXPECT_EQ(nobody->model, a->model);  // loaded once
+}
+
+TEST_F(UserRecommenderTest, ConcurrentRequestsShareAFewPooledConnectionsAndEachGetsItsOwnHistory) {
+  train();
+  UserRecommender users(path_.string(), std::chrono::seconds(10), 2);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t)
+    threads.emplace_back([&, t] {
+      const std::string user = t % 2 ? "a" : "b";
+      const std::string liked = t % 2 ? "M4" : "M5";
+      for (int i = 0; i < 50; ++i) {
+        auto view = users.for_user(*snapshot_, user);
+        if (!view.ok() || view->history.size() != 4 || snapshot_->movies()[view->history.back().item].title != liked)
+          ++wrong;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_GE(users.open_connections(), 1u);
+  EXPECT_LE(users.open_connections(), 2u);
 }
 
 TEST_F(UserRecommenderTest, RecommendationsSkipTheHistoryHonourTheFilterAndNameTheLikedMovie) {
