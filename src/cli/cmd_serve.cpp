@@ -23,6 +23,7 @@ struct ServeArgs {
   std::string model;
   int timeout_seconds = 10;
   bool no_reload = false;
+  std::size_t db_connections = 4;
 };
 
 // CINEREC_PROVIDER_COOLDOWN: seconds a failed provider is not asked again (default 30, 0 = always ask).
@@ -69,7 +70,7 @@ int run_serve(const GlobalOptions& global, ServeArgs& args) {
   if (!cooldown.ok()) return fail(cooldown.error());
   auto providers = std::make_unique<ProviderSet>(std::move(config).value(), http, *cooldown);
 
-  auto users = std::make_unique<UserRecommender>(global.db);
+  auto users = std::make_unique<UserRecommender>(global.db, std::chrono::seconds(10), args.db_connections);
   if (auto loaded = users->preload(first->recommender); !loaded.ok())
     std::cerr << "cinerec: personal recommendations: " << loaded.error().message << "\n";
 
@@ -109,6 +110,10 @@ void register_serve_command(CLI::App& app, GlobalOptions& global) {
   serve->add_option("--timeout", args->timeout_seconds, "read and write timeout per request, in seconds")
       ->capture_default_str()
       ->check(CLI::Range(1, 600));
+  serve->add_option("--db-connections", args->db_connections,
+                    "most database connections for requests that read it (a user's ratings), pooled")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
   serve->add_flag("--no-reload", args->no_reload,
                   "serve the catalog as it was at start-up (default: reload it whenever any process changes it)");
   serve->add_flag("--no-access-log", [args](std::int64_t) { args->server.access_log = false; },
