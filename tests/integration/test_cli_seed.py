@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from cinerec_test import SEED_DIR, SOURCE_DIR, CinerecTestCase, main, run, run_json
+from cinerec_test import SEED_DIR, SOURCE_DIR, CinerecTestCase, digest, main, query, run, run_json
 
 WWII_FILMS = {"Casablanca", "La lista de Schindler", "La vida es bella", "Salvar al soldado Ryan", "El pianista",
               "El puente sobre el río Kwai", "Dunkerque", "El discurso del rey"}
@@ -102,6 +102,21 @@ class SeedCatalog(CinerecTestCase):
         out = run_json("recommend", "película de un pianista", db=db)
         self.assertEqual(out["model"], "bm25")
         self.assertEqual(out["results"][0]["title"], "El pianista")
+
+    def test_cinerec_db_names_the_store_and_db_overrides_it(self):
+        db = self.new_db("by_env")
+        other = self.new_db("by_flag")
+        env = {"CINEREC_DB": str(db)}
+        self.assertIn("83 added", run("import", SEED_DIR / "movie_descriptions.json", "--quiet", env=env).stdout)
+        self.assertEqual(query(db, "SELECT COUNT(*) FROM movies"), [(83,)])
+        out = json.loads(run("recommend", "película de un pianista", "--json", env=env).stdout)
+        self.assertEqual(out["results"][0]["title"], "El pianista")
+        # --db wins over the environment: the other store is new, so it imports all 83 again.
+        before = digest(db)
+        self.assertIn("83 added", run("import", SEED_DIR / "movie_descriptions.json", "--quiet", db=other, env=env).stdout)
+        self.assertEqual(query(other, "SELECT COUNT(*) FROM movies"), [(83,)])
+        self.assertEqual(digest(db), before)
+        self.assertIn("83 unchanged", run("import", SEED_DIR / "movie_descriptions.json", "--quiet", env=env).stdout)
 
     def test_check_embeddings(self):
         db = self.seeded_db()
