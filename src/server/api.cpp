@@ -52,6 +52,47 @@ std::optional<ApiError> query_long(const WebRequest& req, const std::string& nam
   return parse_long(name, RawValue{*v, nullptr}, lo, hi, out);
 }
 
+// A number in [0, 1] (the MMR diversity), from a query string or a JSON number.
+std::optional<ApiError> parse_fraction(const std::string& name, const RawValue& raw, double& out) {
+  double v = 0;
+  if (raw.node) {
+    if (!raw.node->is_number()) return ApiError{400, "bad_request", "\"" + name + "\" must be a number"};
+    v = raw.node->get<double>();
+  } else {
+    auto text = trim(raw.text);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || end != text.data() + text.size() || ec != std::errc())
+      return ApiError{400, "bad_request", name + " must be a number, got \"" + std::string(raw.text.substr(0, 40)) + "\""};
+  }
+  if (!(v >= 0.0 && v <= 1.0))  // also refuses NaN
+    return ApiError{422, "out_of_range", name + " must be between 0 and 1, got " +
+                                             (raw.node ? raw.node->dump() : std::string(raw.text.substr(0, 40)))};
+  out = v;
+  return std::nullopt;
+}
+
+// true / false from a JSON boolean, or from a query string's true, 1, false or 0.
+std::optional<ApiError> parse_flag(const std::string& name, const RawValue& raw, bool& out) {
+  if (raw.node) {
+    if (!raw.node->is_boolean()) return ApiError{400, "bad_request", "\"" + name + "\" must be true or false"};
+    out = raw.node->get<bool>();
+    return std::nullopt;
+  }
+  if (raw.text == "true" || raw.text == "1") out = true;
+  else if (raw.text == "false" || raw.text == "0") out = false;
+  else return ApiError{400, "bad_request", name + " must be true or false, got \"" + std::string(raw.text.substr(0, 40)) + "\""};
+  return std::nullopt;
+}
+
+// diversity and all_duplicates, the ranking controls of recommend and similar, from the query string.
+std::optional<ApiError> query_ranking(const WebRequest& req, RankingOptions& out) {
+  if (auto v = req.param("diversity"); v && !v->empty())
+    if (auto e = parse_fraction("diversity", RawValue{*v, nullptr}, out.diversity)) return e;
+  if (auto v = req.param("all_duplicates"); v && !v->empty())
+    if (auto e = parse_flag("all_duplicates", RawValue{*v, nullptr}, out.keep_duplicates)) return e;
+  return std::nullopt;
+}
+
 // Genre and year filters, checked against the catalog.
 std::optional<ApiError> make_filter(const ApiContext& ctx, const std::vector<std::string>& genres,
                                     std::optional<long> year_from, std::optional<long> year_to, MovieFilter& out) {
@@ -136,6 +177,7 @@ struct RecommendParams {
   std::size_t example_ids = 0;  // ids given in like and dislike, repeats included
 
   bool fallback = true;  // a provider that does not answer is replaced by the offline path
+  RankingOptions ranking;  // diversity, all_duplicates: prompt recommendations only
 
   bool has_examples() const { return !liked.empty() || !disliked.empty(); }
 };
@@ -214,11 +256,9 @@ std::optional<ApiError> params_from_query(const ApiContext& ctx, const WebReques
   if (auto e = parse_movie_ids(ctx, "dislike", nullptr, req.params("dislike"), p)) return e;
   if (auto strategy = req.param("strategy"); strategy && !strategy->empty())
     if (auto e = parse_strategy(*strategy, p.strategy)) return e;
-  if (auto fallback = req.param("fallback"); fallback && !fallback->empty()) {
-    if (*fallback == "true" || *fallback == "1") p.fallback = true;
-    else if (*fallback == "false" || *fallback == "0") p.fallback = false;
-    else return ApiError{400, "bad_request", "fallback must be true or false, got \"" + fallback->substr(0, 40) + "\""};
-  }
+  if (auto fallback = req.param("fallback"); fallback && !fallback->empty())
+    if (auto e = parse_flag("fallback", RawValue{*fallback, nullptr}, p.fallback)) return e;
+  if (auto e = query_ranking(req, p.ranking)) return e;
   return check_examples(p);
 }
 
@@ -231,7 +271,7 @@ std::optional<ApiError> params_from_json(const ApiContext& ctx, const WebRequest
   if (!body.is_object()) return ApiError{400, "bad_request", "the body must be a JSON object"};
   static const std::vector<std::string> known{"prompt", "k",        "genre",   "genres",  "year_from",
                                               "year_to", "provider", "like",    "dislike", "strategy",
-                                              "fallback"};
+                                              "fallback", "diversity", "all_duplicates"};
   for (const auto& [key, _] : body.items())
     if (std::find(known.begin(), known.end(), key) == known.end())
       return ApiError{400, "bad_request", "unknown field \"" + key.substr(0, 40) + "\""};
@@ -278,10 +318,12 @@ std::optional<ApiError> params_from_json(const ApiContext& ctx, const WebRequest
     if (!body["strategy"].is_string()) return ApiError{400, "bad_request", "\"strategy\" must be a string"};
     if (auto e = parse_strategy(body["strategy"].get<std::string>(), p.strategy)) return e;
   }
-  if (body.contains("fallback") && !body["fallback"].is_null()) {
-    if (!body["fallback"].is_boolean()) return ApiError{400, "bad_request", "\"fallback\" must be true or false"};
-    p.fallback = body["fallback"].get<bool>();
-  }
+  if (body.contains("fallback") && !body["fallback"].is_null())
+    if (auto e = parse_flag("fallback", {"", &body["fallback"]}, p.fallback)) return e;
+  if (body.contains("diversity") && !body["diversity"].is_null())
+    if (auto e = parse_fraction("diversity", {"", &body["diversity"]}, p.ranking.diversity)) return e;
+  if (body.contains("all_duplicates") && !body["all_duplicates"].is_null())
+    if (auto e = parse_flag("all_duplicates", {"", &body["all_duplicates"]}, p.ranking.keep_duplicates)) return e;
   return check_examples(p);
 }
 
@@ -322,6 +364,9 @@ WebResponse recommend_examples(const ApiContext& ctx, const RecommendParams& p, 
   if (prompt) query.prompt = *prompt;
   auto recs = recommend_from_examples(*ctx.recommender, query, static_cast<std::size_t>(p.k), p.filter);
   if (!recs.ok()) return ApiError{422, "invalid_examples", recs.error().message}.response();
+  if (p.ranking.diversity > 0 || p.ranking.keep_duplicates)
+    recs->notices.push_back("diversity and all_duplicates apply to recommendations for a prompt alone; "
+                            "with liked or disliked movies they are not used");
   json j = recommendations_item(*recs);
   j["strategy"] = example_strategy_name(p.strategy);
   if (failure) mark_fallback(j, p, *failure);
@@ -389,7 +434,9 @@ WebResponse api_similar(const ApiContext& ctx, const std::string& id, const WebR
   if (auto* e = std::get_if<ApiError>(&found)) return e->response();
   long k = ApiLimits::kDefaultSimilarK;
   if (auto e = query_long(req, "k", 1, ApiLimits::kMaxK, k)) return e->response();
-  auto recs = ctx.recommender->similar(std::get<const Movie*>(found)->id, static_cast<std::size_t>(k));
+  RankingOptions ranking;
+  if (auto e = query_ranking(req, ranking)) return e->response();
+  auto recs = ctx.recommender->similar(std::get<const Movie*>(found)->id, static_cast<std::size_t>(k), {}, ranking);
   if (!recs.ok()) return ApiError{422, "no_vectors", recs.error().message}.response();
   return json_response(200, recommendations_item(*recs));
 }
@@ -415,7 +462,7 @@ WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req) {
   auto k = static_cast<std::size_t>(p.k);
   // The offline answer; after a provider's failure, marked as a fallback that says why.
   auto offline = [&](const ApiError* failure) {
-    auto recs = ctx.recommender->recommend_offline(*prompt, k, p.filter);
+    auto recs = ctx.recommender->recommend_offline(*prompt, k, p.filter, p.ranking);
     if (!recs.ok()) return ApiError{422, "invalid_prompt", recs.error().message}.response();
     json j = recommendations_item(*recs, /*explain=*/true);
     if (failure) mark_fallback(j, p, *failure);
@@ -425,7 +472,7 @@ WebResponse api_recommend(const ApiContext& ctx, const WebRequest& req) {
   auto embedded = ctx.providers->embed_query(p.provider, *prompt);
   if (auto* e = std::get_if<ApiError>(&embedded)) return falls_back(p, *e) ? offline(e) : e->response();
   const auto& q = std::get<ProviderVector>(embedded);
-  auto recs = ctx.recommender->recommend_by_vector(*prompt, q.vector, q.provider, q.model, k, p.filter);
+  auto recs = ctx.recommender->recommend_by_vector(*prompt, q.vector, q.provider, q.model, k, p.filter, p.ranking);
   if (!recs.ok()) return ApiError{422, "provider_model_mismatch", recs.error().message}.response();
   return json_response(200, recommendations_item(*recs, /*explain=*/true));
 }

@@ -276,6 +276,65 @@ class Recommend(unittest.TestCase, ErrorShape):
         self.assertIn("OPENAI_API_KEY", answer["error"]["message"])
 
 
+GODFATHERS = {"El padrino", "El padrino II", "El padrino III"}
+POETS = {"El club de los poetas muertos", "La sociedad de los poetas muertos"}
+MAGICIANS = {"El gran truco", "El prestigio"}
+
+
+def titles(recs):
+    return [r["title"] for r in recs["results"]]
+
+
+class RankingControls(unittest.TestCase, ErrorShape):
+    """diversity and all_duplicates: the same re-ranking as the CLI's --diversity and --all-duplicates."""
+
+    def test_diversity_breaks_up_a_saga_as_the_cli_does(self):
+        plain = titles(get_json("/api/recommend?prompt=mafia&k=4"))
+        self.assertEqual(set(plain[:3]), GODFATHERS, plain)
+        diverse = titles(get_json("/api/recommend?prompt=mafia&k=4&diversity=0.7"))
+        self.assertEqual(diverse[0], plain[0])
+        self.assertEqual(len(GODFATHERS & set(diverse)), 1, diverse)
+        self.assertEqual(len(diverse), 4)
+        status, posted = post_json("/api/recommend", {"prompt": "mafia", "k": 4, "diversity": 0.7})
+        self.assertEqual((status, titles(posted)), (200, diverse))
+        cli = json.loads(run("recommend", "mafia", "-k", "4", "--diversity", "0.7", "--json", db=STATE["db"]).stdout)
+        self.assertEqual(titles(cli), diverse)
+        self.assertEqual(titles(get_json("/api/recommend?prompt=mafia&k=4&diversity=0")), plain)
+
+    def test_duplicates_are_hidden_unless_asked_for(self):
+        prompt = "un profesor de literatura inspira a sus alumnos con la poesía"
+        default = titles(get_json("/api/recommend?k=5&prompt=" + q(prompt)))
+        self.assertEqual(len(POETS & set(default)), 1, default)
+        status, everything = post_json("/api/recommend", {"prompt": prompt, "k": 5, "all_duplicates": True})
+        self.assertEqual(status, 200, everything)
+        self.assertEqual(POETS & set(titles(everything)), POETS)
+        self.assertEqual(POETS & set(titles(get_json("/api/recommend?k=5&all_duplicates=true&prompt=" + q(prompt)))), POETS)
+        truco = next(m["id"] for m in get_json("/api/movies?q=" + q("El gran truco"))["results"] if m["title"] == "El gran truco")
+        self.assertNotIn("El prestigio", titles(get_json(f"/api/movies/{truco}/similar?k=5")))
+        self.assertEqual(titles(get_json(f"/api/movies/{truco}/similar?k=5&all_duplicates=1"))[0], "El prestigio")
+
+    def test_bad_values_are_refused(self):
+        for query, expect, code in [("diversity=1.5", 422, "out_of_range"), ("diversity=-0.1", 422, "out_of_range"),
+                                    ("diversity=nan", 422, "out_of_range"), ("diversity=lots", 400, "bad_request"),
+                                    ("all_duplicates=maybe", 400, "bad_request")]:
+            with self.subTest(query=query):
+                self.get_error("/api/recommend?prompt=mafia&" + query, expect, code)
+                self.get_error("/api/movies/1/similar?" + query, expect, code)
+        for body in ({"diversity": "0.5"}, {"diversity": True}, {"all_duplicates": "yes"}):
+            with self.subTest(body=body):
+                status, answer = post_json("/api/recommend", {"prompt": "mafia", **body})
+                self.assertError(status, answer, "bad_request", 400)
+        status, answer = post_json("/api/recommend", {"prompt": "mafia", "diversity": 2})
+        self.assertError(status, answer, "out_of_range", 422)
+
+    def test_with_liked_movies_a_notice_says_they_are_not_used(self):
+        godfather = next(m["id"] for m in get_json("/api/movies?q=" + q("El padrino"))["results"] if m["title"] == "El padrino")
+        status, recs = post_json("/api/recommend", {"like": [godfather], "diversity": 0.5})
+        self.assertEqual(status, 200, recs)
+        self.assertTrue(any("diversity" in n for n in recs["notices"]), recs["notices"])
+        status, recs = post_json("/api/recommend", {"like": [godfather]})
+        self.assertFalse(any("diversity" in n for n in recs["notices"]), recs["notices"])
+
 class Stats(unittest.TestCase):
     def test_counts_add_up(self):
         s = get_json("/api/stats")

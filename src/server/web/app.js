@@ -392,6 +392,11 @@
     const provider = el("select", { id: "rec-provider", name: "provider" }, health.providers.map((p) =>
       el("option", { value: p.name, disabled: !p.configured,
         text: p.name === "offline" ? t("provider_offline") : p.configured ? p.name : `${p.name} (${t("provider_unconfigured")})` })));
+    // MMR diversity (0: plain ranking) and whether both films of a near-duplicate pair may show.
+    const diversity = el("select", { id: "rec-diversity", name: "diversity" },
+      [["0", "diversity_off"], ["0.3", "diversity_some"], ["0.6", "diversity_high"]].map(([v, label]) =>
+        el("option", { value: v, selected: v === (params.get("diversity") || "0"), text: t(label) })));
+    const duplicates = el("input", { id: "rec-all-duplicates", type: "checkbox", checked: params.get("all_duplicates") === "true" });
     const out = el("section", { id: "rec-results", "aria-live": "polite", "aria-busy": "false" });
     // The stored likes join the prompt unless the visitor unticks this (shown only when there are any).
     const useTaste = el("input", { id: "rec-use-taste", type: "checkbox", checked: true });
@@ -407,6 +412,8 @@
       if (genreSel.value) body.genre = genreSel.value;
       if (from.value) body.year_from = Number(from.value);
       if (to.value) body.year_to = Number(to.value);
+      if (Number(diversity.value) > 0) body.diversity = Number(diversity.value);
+      if (duplicates.checked) body.all_duplicates = true;
       out.setAttribute("aria-busy", "true");
       out.replaceChildren(el("p", { class: "loading", role: "status", text: t("loading") }));
       try {
@@ -439,6 +446,8 @@
           el("button", { type: "button", class: "suggestion", text: ex, on: { click: () => { prompt.value = ex; run(); } } }))))),
       el("div", { class: "filters" }, field(t("k_label"), k), field(t("genre_label"), genreSel),
         field(t("year_from_label"), from), field(t("year_to_label"), to), field(t("provider_label"), provider),
+        field(t("diversity_label"), diversity),
+        el("div", { class: "field checkbox" }, duplicates, el("label", { for: "rec-all-duplicates", text: t("duplicates_label") })),
         tasteField,
         el("button", { type: "submit", class: "primary", id: "recommend-button", text: t("recommend_button") })));
     form.addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
