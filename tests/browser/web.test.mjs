@@ -157,6 +157,40 @@ test("Recomendaciones: a pianist prompt gives El pianista first, with score and 
   assert.ok(chips.length > 0 && chips.every((c) => c.includes("Bélico")), JSON.stringify(chips));
 });
 
+test("Recomendaciones: Variedad breaks up a saga and Mostrar duplicados shows both films of a pair", async () => {
+  await page.goto(baseUrl + "/recomendaciones");
+  const titles = async () => {
+    await page.waitForFunction(() => document.querySelector("#rec-list .card-title") && !document.querySelector("#rec-results .loading"));
+    return page.locator("#rec-list .card-title").allTextContents();
+  };
+  const godfathers = (list) => list.filter((t) => /^El padrino( II| III)?$/.test(t)).length;
+  await page.getByLabel("¿Qué te apetece ver?").fill("mafia");
+  await page.getByLabel("Cuántas").selectOption("5");
+  await page.getByRole("button", { name: "Recomendar" }).click();
+  const plain = await titles();
+  assert.equal(godfathers(plain), 3, plain.join());
+  await page.getByLabel("Variedad").selectOption({ label: "mucha" });
+  await page.getByRole("button", { name: "Recomendar" }).click();
+  await page.waitForFunction(() => [...document.querySelectorAll("#rec-list .card-title")].filter((e) => e.textContent.startsWith("El padrino")).length < 3);
+  const diverse = await titles();
+  assert.equal(diverse[0], plain[0]);
+  assert.ok(godfathers(diverse) < 3, diverse.join());  // the exact re-ranking is pinned by test_api.py
+  assert.equal(diverse.length, 5);
+
+  await page.getByLabel("Variedad").selectOption({ label: "ninguna" });
+  const poets = ["El club de los poetas muertos", "La sociedad de los poetas muertos"];
+  await page.getByLabel("¿Qué te apetece ver?").fill("un profesor de literatura inspira a sus alumnos con la poesía");
+  await page.getByRole("button", { name: "Recomendar" }).click();
+  await page.waitForFunction(() => !document.querySelector("#rec-results .loading") && document.querySelector("#rec-list .card-title"));
+  const one = await titles();
+  assert.equal(one.filter((t) => poets.includes(t)).length, 1, one.join());
+  await page.getByLabel("Mostrar duplicados").check();
+  await page.getByRole("button", { name: "Recomendar" }).click();
+  await page.waitForFunction((p) => p.every((t) => [...document.querySelectorAll("#rec-list .card-title")].some((e) => e.textContent === t)), poets);
+  const both = await titles();
+  assert.equal(both.filter((t) => poets.includes(t)).length, 2, both.join());
+});
+
 test("a movie page shows the full description and similar movies", async () => {
   await page.goto(baseUrl + "/?q=soldado");
   const link = page.locator("#catalog-results .card-title a", { hasText: "Salvar al soldado Ryan" });
