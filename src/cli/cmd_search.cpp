@@ -54,36 +54,64 @@ int run_similar(const GlobalOptions& global, const SearchArgs& args) {
   return print(recommender->similar((*movie)->id, args.k, filter_of(args), args.ranking), args);
 }
 
-// Likes and dislikes turn the prompt (if any) into one more liked example, placed in vector space
-// by the offline path.
+// Likes and dislikes, with the prompt (if any) as one more liked example: embedded by the chosen
+// provider (then the catalog's vectors of its model are the ones compared) or placed by the offline path.
 int run_recommend_examples(const GlobalOptions& global, const SearchArgs& args) {
   auto strategy = parse_example_strategy(args.strategy);
   if (!strategy.ok()) return fail(strategy.error());
-  auto recommender = load_recommender(global, args);
-  if (!recommender.ok()) return fail(recommender.error());
-  ExampleQuery query;
-  query.strategy = *strategy;
-  for (const auto& [titles, ids] : {std::pair{&args.liked, &query.liked}, std::pair{&args.disliked, &query.disliked}}) {
-    for (const auto& title : *titles) {
-      auto movie = recommender->find_title(title);
-      if (!movie.ok()) return fail(movie.error());
-      ids->push_back((*movie)->id);
+  const std::string prompt(trim(args.text));
+  const std::size_t k = args.k;
+  const MovieFilter filter = filter_of(args);
+  // The titles are found in whichever snapshot answers (the provider's model or the offline default).
+  auto examples = [&args, strategy = *strategy](const Recommender& recommender) -> Result<ExampleQuery> {
+    ExampleQuery query;
+    query.strategy = strategy;
+    for (const auto& [titles, ids] : {std::pair{&args.liked, &query.liked}, std::pair{&args.disliked, &query.disliked}}) {
+      for (const auto& title : *titles) {
+        auto movie = recommender.find_title(title);
+        if (!movie.ok()) return movie.error();
+        ids->push_back((*movie)->id);
+      }
+    }
+    return query;
+  };
+  PromptRanking ranking{
+      [&](const Recommender& recommender, const EmbeddedPrompt& embedded) -> Result<Recommendations> {
+        auto query = examples(recommender);
+        if (!query.ok()) return query.error();
+        query->prompt = prompt;
+        query->prompt_vector = embedded.vector;
+        query->provider = embedded.provider;
+        return recommend_from_examples(recommender, *query, k, filter);
+      },
+      [&](const Recommender& recommender) -> Result<Recommendations> {
+        auto query = examples(recommender);
+        if (!query.ok()) return query.error();
+        if (!prompt.empty()) {
+          auto vector = recommender.offline_prompt_vector(prompt);
+          if (!vector.ok()) return vector.error();
+          query->prompt = prompt;
+          query->prompt_vector = std::move(vector).value();
+          query->provider = "offline";
+        }
+        return recommend_from_examples(recommender, *query, k, filter);
+      },
+  };
+  if (!prompt.empty()) {
+    if (auto valid = validate_prompt(prompt); !valid.ok()) return fail(valid.error());
+    auto config = load_config();
+    if (!config.ok() && !args.embedder.provider.empty()) return fail(config.error());
+    const ConfigSource settings = config.ok() ? std::move(config).value() : ConfigSource();
+    if (auto provider = chosen_provider(args.embedder, settings)) {
+      EmbedderOptions options = args.embedder;
+      options.model = args.model;
+      return recommend_with_provider(global, *provider, options, settings, !args.no_cache, !args.no_fallback, prompt,
+                                     ranking, [&](const Result<Recommendations>& recs) { return print(recs, args); });
     }
   }
-  if (!args.text.empty()) {
-    auto vector = recommender->offline_prompt_vector(args.text);
-    if (!vector.ok()) return fail(vector.error());
-    query.prompt = std::string(trim(args.text));
-    query.prompt_vector = std::move(vector).value();
-    query.provider = "offline";
-  }
-  auto recs = recommend_from_examples(*recommender, query, args.k, filter_of(args));
-  // Say so rather than drop the option silently: with examples the CLI places the prompt offline
-  // (POST /api/recommend embeds it with the provider).
-  if (recs.ok() && !args.embedder.provider.empty() && !args.text.empty())
-    recs->notices.push_back("--provider " + args.embedder.provider +
-                            " is not used with --like/--dislike: the prompt was placed by the offline path");
-  return print(recs, args);
+  auto recommender = load_recommender(global, args);
+  if (!recommender.ok()) return fail(recommender.error());
+  return print(ranking.offline(*recommender), args);
 }
 
 int run_recommend_user(const GlobalOptions& global, const SearchArgs& args) {
@@ -115,7 +143,7 @@ int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
     EmbedderOptions options = args.embedder;
     options.model = args.model;  // with a provider, --model names its model (and so the vectors compared)
     return recommend_with_provider(global, *provider, options, settings, !args.no_cache, !args.no_fallback, *prompt,
-                                   args.k, filter_of(args), args.ranking,
+                                   rank_prompt(*prompt, args.k, filter_of(args), args.ranking),
                                    [&](const Result<Recommendations>& recs) { return print(recs, args); });
   }
   auto recommender = load_recommender(global, args);

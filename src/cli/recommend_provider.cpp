@@ -20,34 +20,15 @@ std::string embed_command(const std::string& provider, const EmbedderOptions& op
 
 namespace {
 
-Result<Recommendations> recommend(Recommender& recommender, const std::string& provider,
-                                  const EmbedderOptions& options, const std::string& model, const QueryEmbedding& query,
-                                  std::size_t model_count, std::string_view prompt, std::size_t k,
-                                  const MovieFilter& filter, const RankingOptions& ranking,
-                                  std::vector<std::string> notices) {
-  if (!query.cache_warning.empty()) notices.push_back(query.cache_warning);
-  auto recs = recommender.recommend_by_vector(prompt, query.vector, provider, model, k, filter, ranking);
-  if (!recs.ok()) return recs.error();
-  const std::size_t movies = recommender.movies().size();
-  if (model_count < movies) {
-    notices.push_back("only " + std::to_string(model_count) + " of " + std::to_string(movies) + " movies have " +
-                      model + " vectors; the others can only come up by their words until you run: " +
-                      embed_command(provider, options, model));
-  }
-  for (auto& n : notices) recs->notices.push_back(std::move(n));
-  return recs;
-}
-
 // The offline answer to a prompt the provider could not embed, with a notice saying so.
-int answer_offline(Store& store, const std::string& provider, const Error& failure, std::string_view prompt,
-                   std::size_t k, const MovieFilter& filter, std::vector<std::string> notices,
-                   const std::function<int(const Result<Recommendations>&)>& print) {
+int answer_offline(Store& store, const std::string& provider, const Error& failure, const PromptRanking& ranking,
+                   std::vector<std::string> notices, const std::function<int(const Result<Recommendations>&)>& print) {
   const std::string notice = "provider " + provider + " did not answer (" + failure.message +
                              "); these are the offline recommendations (--no-fallback makes this an error)";
   std::cerr << "cinerec: " << notice << "\n";
   auto recommender = Recommender::load(store);
   if (!recommender.ok()) return print(recommender.error());
-  auto recs = recommender->recommend_offline(prompt, k, filter);
+  auto recs = ranking.offline(*recommender);
   if (recs.ok()) {
     notices.push_back(notice);
     for (auto& n : notices) recs->notices.push_back(std::move(n));
@@ -65,7 +46,7 @@ bool is_configured(const std::string& provider, const ConfigSource& config) {
 
 int recommend_with_provider(const GlobalOptions& global, const std::string& provider, const EmbedderOptions& options,
                             const ConfigSource& config, bool use_cache, bool fallback, std::string_view prompt,
-                            std::size_t k, const MovieFilter& filter, const RankingOptions& ranking,
+                            const PromptRanking& ranking,
                             const std::function<int(const Result<Recommendations>&)>& print) {
   std::vector<std::string> notices;
   std::unique_ptr<Store> store;
@@ -88,7 +69,7 @@ int recommend_with_provider(const GlobalOptions& global, const std::string& prov
     // Building fails without a network call, except TEI's GET /info: only a configured provider
     // counts as not answering; missing settings stay an error that names them.
     if (!fallback || !is_configured(provider, config)) return print(embedder.error());
-    return answer_offline(*store, provider, embedder.error(), prompt, k, filter, std::move(notices), print);
+    return answer_offline(*store, provider, embedder.error(), ranking, std::move(notices), print);
   }
   const std::string model = (*embedder)->model();
 
@@ -113,10 +94,30 @@ int recommend_with_provider(const GlobalOptions& global, const std::string& prov
   if (!query.ok()) {
     // A provider that answered "no" (a 4xx: this prompt, key or model is refused) did answer.
     if (!fallback || is_http_rejection(query.error())) return print(query.error());
-    return answer_offline(*store, provider, query.error(), prompt, k, filter, std::move(notices), print);
+    return answer_offline(*store, provider, query.error(), ranking, std::move(notices), print);
   }
-  return print(recommend(*recommender, provider, options, model, *query, model_count, prompt, k, filter, ranking,
-                         std::move(notices)));
+  if (!query->cache_warning.empty()) notices.push_back(query->cache_warning);
+  auto recs = ranking.by_vector(*recommender, EmbeddedPrompt{provider, model, std::move(query->vector)});
+  if (!recs.ok()) return print(recs);
+  const std::size_t movies = recommender->movies().size();
+  if (model_count < movies) {
+    notices.push_back("only " + std::to_string(model_count) + " of " + std::to_string(movies) + " movies have " +
+                      model + " vectors; the others can only come up by their words until you run: " +
+                      embed_command(provider, options, model));
+  }
+  for (auto& n : notices) recs->notices.push_back(std::move(n));
+  return print(recs);
+}
+
+PromptRanking rank_prompt(std::string_view prompt, std::size_t k, const MovieFilter& filter,
+                          const RankingOptions& ranking) {
+  const std::string text(prompt);
+  return PromptRanking{
+      [=](const Recommender& r, const EmbeddedPrompt& q) {
+        return r.recommend_by_vector(text, q.vector, q.provider, q.model, k, filter, ranking);
+      },
+      [=](const Recommender& r) { return r.recommend_offline(text, k, filter, ranking); },
+  };
 }
 
 }  // namespace cinerec::cli

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/embedder_options.h"
@@ -15,6 +16,21 @@
 #include "recommend/recommender.h"
 
 namespace cinerec::cli {
+
+// How a command turns the prompt into recommendations, given the recommender loaded with the
+// provider's model: `by_vector` from the prompt's embedding (in that model's space), `offline` when the
+// offline path stands in for a provider that did not answer (the recommender then holds the catalog's
+// default model). Both may fail (an unknown liked title, say); the error is printed like any other.
+struct EmbeddedPrompt {
+  std::string provider;
+  std::string model;  // the catalog vectors it is comparable with
+  std::vector<float> vector;
+};
+
+struct PromptRanking {
+  std::function<Result<Recommendations>(const Recommender&, const EmbeddedPrompt&)> by_vector;
+  std::function<Result<Recommendations>(const Recommender&)> offline;
+};
 
 // Refuses, before any API call, a provider whose model has no vectors in the catalog, naming the
 // `cinerec embed` command that makes them. With use_cache, the database is opened for writing so
@@ -27,8 +43,12 @@ namespace cinerec::cli {
 // is alive; returns what `print` returns.
 int recommend_with_provider(const GlobalOptions& global, const std::string& provider, const EmbedderOptions& options,
                             const ConfigSource& config, bool use_cache, bool fallback, std::string_view prompt,
-                            std::size_t k, const MovieFilter& filter, const RankingOptions& ranking,
+                            const PromptRanking& ranking,
                             const std::function<int(const Result<Recommendations>&)>& print);
+
+// The prompt alone: BM25 fused with the cosine (Recommender::recommend_by_vector), or recommend_offline.
+PromptRanking rank_prompt(std::string_view prompt, std::size_t k, const MovieFilter& filter,
+                          const RankingOptions& ranking);
 
 // The `cinerec embed …` command that makes vectors for this provider and options.
 std::string embed_command(const std::string& provider, const EmbedderOptions& options, const std::string& model);

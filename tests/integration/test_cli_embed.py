@@ -120,6 +120,40 @@ class EmbedCommands(CinerecTestCase):
             rows = query(self.db, "SELECT provider, model, text_hash FROM query_cache")
             self.assertEqual(rows, [("openai", "fake-small", "sha256:" + hashlib.sha256(PROMPT.encode()).hexdigest())])
 
+    def test_likes_and_dislikes_with_a_provider_place_the_prompt_in_its_space(self):
+        with FakeEmbeddingServer(api_key=KEY) as fake:
+            env = self.openai_env(fake)
+            self.cinerec("embed", "--provider", "openai", env=env)
+            stored = {t: v / np.linalg.norm(v) for t, (v, _) in stored_vectors(self.db, "fake-small").items()}
+            prompt = np.asarray(vector_for(PROMPT), dtype=np.float64)
+            prompt /= np.linalg.norm(prompt)
+            for liked, disliked in [(["El padrino"], []), (["El padrino"], ["Matrix"])]:
+                with self.subTest(liked=liked, disliked=disliked):
+                    before = len(fake.embedding_requests())
+                    args = [a for t in liked for a in ("--like", t)] + [a for t in disliked for a in ("--dislike", t)]
+                    out = json.loads(self.cinerec("recommend", PROMPT, *args, "-k", "5", "--provider", "openai",
+                                                  "--no-cache", "--json", env=env).stdout)
+                    self.assertEqual((out["provider"], out["model"]), ("openai", "fake-small"))
+                    self.assertEqual([r["body"]["input"] for r in fake.embedding_requests()[before:]], [[PROMPT]])
+                    # Qdrant's average strategy: the mean of the positives (the prompt is one), pushed away
+                    # from the mean of the negatives.
+                    target = np.mean([stored[t] for t in liked] + [prompt], axis=0)
+                    if disliked:
+                        target = 2 * target - np.mean([stored[t] for t in disliked], axis=0)
+                    target /= np.linalg.norm(target)
+                    expected = sorted(((float(np.dot(target, v)), t) for t, v in stored.items()
+                                       if t not in liked + disliked), reverse=True)[:5]
+                    self.assertEqual([r["title"] for r in out["results"]], [t for _, t in expected])
+                    for r, (score, _) in zip(out["results"], expected):
+                        self.assertAlmostEqual(r["score"], score, places=4)
+            # A provider that does not answer: the offline path places the prompt, and says so.
+            fake.fault = (500, {}, {"error": {"message": "The server had an error"}})
+            out = json.loads(self.cinerec("recommend", PROMPT, "--like", "El padrino", "-k", "5", "--provider", "openai",
+                                          "--no-cache", "--json", env=self.openai_env(fake, CINEREC_HTTP_MAX_ATTEMPTS="1")).stdout)
+            self.assertEqual(out["provider"], "offline")
+            self.assertTrue(any("provider openai did not answer" in n for n in out["notices"]), out["notices"])
+            self.assertNotIn("El padrino", [r["title"] for r in out["results"]])
+
     def test_changed_description_is_re_embedded(self):
         with FakeEmbeddingServer(api_key=KEY) as fake:
             env = self.openai_env(fake)
