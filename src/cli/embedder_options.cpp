@@ -12,6 +12,12 @@ void add_embedder_options(CLI::App* command, EmbedderOptions& options, bool add_
   command->add_option("--dimensions", options.dimensions, "ask the model for this many dimensions (if it can shorten)")
       ->check(CLI::Range(1, 65536));
   command->add_option("--model-dir", options.model_dir, "local provider: the model directory");
+  command->add_option("--query-prefix", options.query_prefix,
+                      "local provider: text put before each query, e.g. \"query: \" for e5 models "
+                      "(default: $CINEREC_LOCAL_QUERY_PREFIX, else the model's own prompts)");
+  command->add_option("--passage-prefix", options.passage_prefix,
+                      "local provider: text put before each movie text, e.g. \"passage: \" for e5 models "
+                      "(default: $CINEREC_LOCAL_PASSAGE_PREFIX, else the model's own prompts)");
 }
 
 Result<ConfigSource> load_config() {
@@ -31,6 +37,8 @@ Result<std::unique_ptr<Embedder>> build_embedder(const std::string& provider, co
   choice.model = options.model;
   choice.dimensions = options.dimensions;
   choice.model_dir = options.model_dir;
+  choice.query_prefix = options.query_prefix;
+  choice.passage_prefix = options.passage_prefix;
   HttpOptions http;
   http.log = [](const std::string& line) { std::cerr << "cinerec: " << line << "\n" << std::flush; };
   if (wait == Wait::Interactive) {

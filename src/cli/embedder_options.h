@@ -20,9 +20,10 @@ struct EmbedderOptions {
   std::string model;              // --model
   std::optional<int> dimensions;  // --dimensions
   std::string model_dir;          // --model-dir (local provider)
+  std::optional<std::string> query_prefix, passage_prefix;  // --query-prefix, --passage-prefix (local)
 };
 
-// Adds --provider, --dimensions and --model-dir. `model_help` is the help text of --model, which
+// Adds --provider, --dimensions, --model-dir, --query-prefix and --passage-prefix. `model_help` is the help text of --model, which
 // is added only when `add_model` is set (recommend already has its own --model).
 void add_embedder_options(CLI::App* command, EmbedderOptions& options, bool add_model);
 

@@ -140,7 +140,7 @@ const std::vector<std::string>& remote_provider_names() {
 Result<std::unique_ptr<Embedder>> make_embedder(const EmbedderChoice& choice,
                                                 const ConfigSource& config,
                                                 const HttpOptions& http_defaults) {
-  if (choice.provider == "local") return make_local_embedder(choice.model_dir, config);
+  if (choice.provider == "local") return make_local_embedder(choice, config);
   const ProviderSpec* spec = find_spec(choice.provider);
   if (!spec) {
     return Error{"unknown embedding provider \"" + choice.provider + "\" (known: " +

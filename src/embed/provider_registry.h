@@ -32,6 +32,9 @@ struct EmbedderChoice {
   std::string model;              // empty = the provider's configured or default model
   std::optional<int> dimensions;  // empty = the provider's configured one, if any
   std::string model_dir;          // local: the model directory (--model-dir); empty = CINEREC_LOCAL_MODEL_DIR
+  // local: text put before queries / documents (--query-prefix, --passage-prefix); unset = the
+  // CINEREC_LOCAL_*_PREFIX setting, else the model's own prompts.
+  std::optional<std::string> query_prefix, passage_prefix;
 };
 
 // Builds the chosen provider from `config` ("local" is built by make_local_embedder,

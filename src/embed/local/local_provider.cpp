@@ -7,10 +7,10 @@
 
 namespace cinerec {
 
-Result<std::unique_ptr<Embedder>> make_local_embedder(const std::string& model_dir, const ConfigSource& config) {
+Result<std::unique_ptr<Embedder>> make_local_embedder(const EmbedderChoice& choice, const ConfigSource& config) {
   LocalEmbedderOptions options;
-  if (!model_dir.empty()) {
-    options.model_dir = model_dir;
+  if (!choice.model_dir.empty()) {
+    options.model_dir = choice.model_dir;
   } else if (auto dir = config.get("CINEREC_LOCAL_MODEL_DIR")) {
     options.model_dir = dir->value;
   } else {
@@ -31,6 +31,8 @@ Result<std::unique_ptr<Embedder>> make_local_embedder(const std::string& model_d
   }
   if (auto q = config.get("CINEREC_LOCAL_QUERY_PREFIX")) options.query_prefix = q->value;
   if (auto p = config.get("CINEREC_LOCAL_PASSAGE_PREFIX")) options.passage_prefix = p->value;
+  if (choice.query_prefix) options.query_prefix = choice.query_prefix;
+  if (choice.passage_prefix) options.passage_prefix = choice.passage_prefix;
   auto embedder = LocalEmbedder::open(options);
   if (!embedder.ok()) return Error{"local: " + embedder.error().message};
   return std::unique_ptr<Embedder>(std::move(embedder.value()));

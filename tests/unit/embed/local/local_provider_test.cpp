@@ -91,5 +91,22 @@ TEST(LocalProvider, PrefixSettingsOverrideTheModelPrompts) {
   EXPECT_EQ((*no_prompt)->token_ids("query: cine", EmbedPurpose::Query), with);
 }
 
+TEST(LocalProvider, PrefixFlagsOverrideTheSettings) {
+  const auto root = local::testing::reference_models_dir();
+  ASSERT_FALSE(root.empty());
+  const auto env = settings({{"CINEREC_LOCAL_QUERY_PREFIX", ""}, {"CINEREC_LOCAL_PASSAGE_PREFIX", "doc: "}});
+  auto choice = local_choice((root / "xlmr").string());
+  auto from_settings = make_embedder(choice, env);
+  choice.query_prefix = "consulta: ";
+  choice.passage_prefix = "";
+  auto from_flags = make_embedder(choice, env);
+  ASSERT_TRUE(from_settings.ok() && from_flags.ok());
+  auto* settings_only = dynamic_cast<LocalEmbedder*>(from_settings->get());
+  auto* flags = dynamic_cast<LocalEmbedder*>(from_flags->get());
+  ASSERT_TRUE(settings_only && flags);
+  EXPECT_EQ(flags->token_ids("cine", EmbedPurpose::Query), settings_only->token_ids("consulta: cine", EmbedPurpose::Query));
+  EXPECT_EQ(settings_only->token_ids("cine", EmbedPurpose::Document), flags->token_ids("doc: cine", EmbedPurpose::Document));
+}
+
 }  // namespace
 }  // namespace cinerec
