@@ -2,9 +2,12 @@
 #include <cstdio>
 #include <functional>
 #include <iostream>
+#include <map>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/embedder_options.h"
+#include "common/text.h"
 #include "embed/cached_query.h"
 #include "recommend/evaluation.h"
 #include "recommend/recommender.h"
@@ -24,6 +27,35 @@ struct EvalArgs {
 // Ranks a prompt the way `recommend` would: offline, or embedded by the provider (never through the
 // query cache, so a measurement does not write to the database).
 using Ranker = std::function<Result<Recommendations>(const std::string&)>;
+
+// Prompts longer than `recommend` accepts are cut at the limit, on a character boundary, as a person
+// pasting them would have to. Returns how many were cut.
+std::size_t cut_long_prompts(std::vector<EvalCase>& cases) {
+  std::size_t cut = 0;
+  for (auto& c : cases) {
+    if (c.prompt.size() <= Recommender::kMaxPromptBytes) continue;
+    std::size_t end = Recommender::kMaxPromptBytes;
+    while (end > 0 && (static_cast<unsigned char>(c.prompt[end]) & 0xC0) == 0x80) --end;  // a continuation byte
+    c.prompt.resize(end);
+    ++cut;
+  }
+  return cut;
+}
+
+// Movie databases hold different films under one title; the importer keeps them as "Title (year)" or
+// "Title [id]" (import.cpp: disambiguate_database_titles). folded base title → the catalog's titles.
+std::map<std::string, std::vector<std::string>> renamed_titles(const Recommender& recommender) {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& m : recommender.movies()) {
+    const std::string& t = m.title;
+    if (t.size() < 4 || (t.back() != ')' && t.back() != ']')) continue;
+    const char open = t.back() == ')' ? '(' : '[';
+    auto at = t.rfind(std::string(" ") + open);
+    if (at == std::string::npos || at == 0) continue;
+    out[fold_for_search(t.substr(0, at))].push_back(t);
+  }
+  return out;
+}
 
 std::string fixed3(double v) {
   char buf[32];
@@ -65,13 +97,34 @@ int run_eval(const GlobalOptions& global, const EvalArgs& args) {
                                               ranking);
     };
   }
-  // A judged title the catalog lacks would silently count as a miss: refuse the file instead.
-  for (const auto& c : *cases) {
+  // A judged title the catalog lacks would silently count as a miss: refuse the file instead. A title
+  // the catalog holds only as several renamed films counts as found when any of them is ranked.
+  std::vector<std::string> notices;
+  std::optional<std::map<std::string, std::vector<std::string>>> renamed;
+  std::size_t ambiguous = 0;
+  for (auto& c : *cases) {
+    std::vector<std::string> relevant;
     for (const auto& title : c.relevant) {
       auto found = recommender->find_title(title);
-      if (!found.ok()) return fail(Error{args.file + ":" + std::to_string(c.line) + ": " + found.error().message});
+      if (found.ok()) {
+        relevant.push_back((*found)->title);
+        continue;
+      }
+      if (!renamed) renamed = renamed_titles(*recommender);
+      auto it = renamed->find(fold_for_search(title));
+      if (it == renamed->end())
+        return fail(Error{args.file + ":" + std::to_string(c.line) + ": " + found.error().message});
+      relevant.insert(relevant.end(), it->second.begin(), it->second.end());
+      ++ambiguous;
     }
+    c.relevant = std::move(relevant);
   }
+  if (ambiguous)
+    notices.push_back(std::to_string(ambiguous) + " judged titles name several films of the catalog (stored as "
+                      "\"Title (year)\" or \"Title [id]\"); any of them counts as the answer");
+  if (auto cut = cut_long_prompts(*cases))
+    notices.push_back(std::to_string(cut) + " prompts longer than " + std::to_string(Recommender::kMaxPromptBytes) +
+                      " bytes were cut at that limit");
   std::string provider, model;
   const std::string mode = !embedder ? "offline" : args.vector_only ? "vector" : "hybrid";
   auto summary = evaluate(*cases, [&](const std::string& prompt) -> Result<std::vector<std::string>> {
@@ -92,6 +145,7 @@ int run_eval(const GlobalOptions& global, const EvalArgs& args) {
     j["mode"] = mode;
     const auto body = eval_summary_json(*summary);
     for (auto it = body.begin(); it != body.end(); ++it) j[it.key()] = it.value();
+    j["notices"] = notices;
     std::cout << j.dump(2) << "\n";
     return 0;
   }
@@ -100,6 +154,7 @@ int run_eval(const GlobalOptions& global, const EvalArgs& args) {
             << "hit@1 " << fixed3(summary->hit1) << "  hit@5 " << fixed3(summary->hit5) << "  hit@10 "
             << fixed3(summary->hit10) << "  MRR " << fixed3(summary->mrr) << "  nDCG@10 " << fixed3(summary->ndcg10)
             << "\n";
+  for (const auto& n : notices) std::cout << "note: " << n << "\n";
   if (args.quiet) return 0;
   for (const auto& r : summary->results) {
     if (r.first_hit && *r.first_hit <= 10) continue;

@@ -52,6 +52,33 @@ class EvalTest(CinerecTestCase):
         tsv.write_text("# comment\nun pianista\tEl pianista\nmafia\tEl padrinno\n", encoding="utf-8")
         self.assertFails(run("eval", tsv, db=db, check=False), f"{tsv}:3:", "El padrinno")
 
+    def test_titles_shared_by_several_films_and_overlong_prompts(self):
+        # A movie database with two films called "The Host": the importer keeps both as "The Host (year)".
+        db = self.new_db("shared_titles")
+        catalog = self.tmp / "catalog.csv"
+        catalog.write_text("id,title,overview,genres,release_date\n"
+                           "1,The Host,A monster rises from the river and takes a girl,Horror,2006-07-27\n"
+                           "2,The Host,Aliens take over human bodies and a girl resists,Science Fiction,2013-03-22\n"
+                           "3,Up,An old man flies his house away with balloons,Animation,2009-05-28\n", encoding="utf-8")
+        run("import", catalog, "--quiet", db=db)
+        tsv = self.tmp / "judged.tsv"
+        long_prompt = "monster in the river " + "ñandú " * 1000 + "balloons"  # 6,000+ bytes, 2-byte characters
+        tsv.write_text(f"river monster takes a girl\tThe Host\nballoons house\tUp\n{long_prompt}\tUp\n", encoding="utf-8")
+        result = run_json("eval", tsv, db=db)
+        self.assertEqual(result["cases"], 3)
+        self.assertAlmostEqual(result["hit@10"], 1.0 - len(result["missed"]) / 3, places=9)
+        # "The Host" is found under its stored title, and the cut prompt (still valid UTF-8) was ranked.
+        self.assertNotIn(1, [m["line"] for m in result["missed"]])
+        self.assertEqual(result["notices"], [
+            '1 judged titles name several films of the catalog (stored as "Title (year)" or "Title [id]"); '
+            "any of them counts as the answer",
+            "1 prompts longer than 4096 bytes were cut at that limit"])
+        human = run("eval", tsv, "--quiet", db=db).stdout
+        self.assertIn("note: 1 prompts longer than 4096 bytes were cut at that limit", human)
+        # A title that is neither a catalog title nor the base of renamed ones is still refused.
+        tsv.write_text("river monster\tThe Hostess\n", encoding="utf-8")
+        self.assertFails(run("eval", tsv, db=db, check=False), f"{tsv}:1:", "The Hostess")
+
     def test_malformed_and_missing_files(self):
         db = self.seeded_db()
         tsv = self.tmp / "notab.tsv"
