@@ -15,6 +15,8 @@ std::string embed_command(const std::string& provider, const EmbedderOptions& op
   if (!bare.empty()) cmd += " --model " + bare;
   if (options.dimensions) cmd += " --dimensions " + std::to_string(*options.dimensions);
   if (!options.model_dir.empty()) cmd += " --model-dir " + options.model_dir;
+  if (options.query_prefix) cmd += " --query-prefix '" + *options.query_prefix + "'";
+  if (options.passage_prefix) cmd += " --passage-prefix '" + *options.passage_prefix + "'";
   return cmd;
 }
 
