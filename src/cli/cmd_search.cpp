@@ -1,5 +1,6 @@
 // cinerec similar TITLE / cinerec recommend ["PROMPT"] [--like TITLE]... [--dislike TITLE]...
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/embedder_options.h"
@@ -54,6 +55,23 @@ int run_similar(const GlobalOptions& global, const SearchArgs& args) {
   return print(recommender->similar((*movie)->id, args.k, filter_of(args), args.ranking), args);
 }
 
+// With an embedding provider chosen (--provider or CINEREC_PROVIDER), answers `prompt` through it and
+// returns the exit code; nullopt when none is chosen. A malformed dotenv file matters only to someone
+// asking for a provider; otherwise (a foreign ./.env, say) the environment alone decides whether
+// CINEREC_PROVIDER is set.
+std::optional<int> answer_with_chosen_provider(const GlobalOptions& global, const SearchArgs& args,
+                                               std::string_view prompt, const PromptRanking& ranking) {
+  auto config = load_config();
+  if (!config.ok() && !args.embedder.provider.empty()) return fail(config.error());
+  const ConfigSource settings = config.ok() ? std::move(config).value() : ConfigSource();
+  auto provider = chosen_provider(args.embedder, settings);
+  if (!provider) return std::nullopt;
+  EmbedderOptions options = args.embedder;
+  options.model = args.model;  // with a provider, --model names its model (and so the vectors compared)
+  return recommend_with_provider(global, *provider, options, settings, !args.no_cache, !args.no_fallback, prompt,
+                                 ranking, [&](const Result<Recommendations>& recs) { return print(recs, args); });
+}
+
 // Likes and dislikes, with the prompt (if any) as one more liked example: embedded by the chosen
 // provider (then the catalog's vectors of its model are the ones compared) or placed by the offline path.
 int run_recommend_examples(const GlobalOptions& global, const SearchArgs& args) {
@@ -62,8 +80,10 @@ int run_recommend_examples(const GlobalOptions& global, const SearchArgs& args) 
   const std::string prompt(trim(args.text));
   const std::size_t k = args.k;
   const MovieFilter filter = filter_of(args);
-  // The titles are found in whichever snapshot answers (the provider's model or the offline default).
-  auto examples = [&args, strategy = *strategy](const Recommender& recommender) -> Result<ExampleQuery> {
+  // The titles are found in whichever snapshot answers (the provider's model or the offline default);
+  // `prompt_vector`, when given, is the prompt's place in that snapshot's space, made by `provider`.
+  auto rank = [&, strategy = *strategy](const Recommender& recommender, std::optional<std::vector<float>> prompt_vector,
+                                        const std::string& provider) -> Result<Recommendations> {
     ExampleQuery query;
     query.strategy = strategy;
     for (const auto& [titles, ids] : {std::pair{&args.liked, &query.liked}, std::pair{&args.disliked, &query.disliked}}) {
@@ -73,41 +93,27 @@ int run_recommend_examples(const GlobalOptions& global, const SearchArgs& args) 
         ids->push_back((*movie)->id);
       }
     }
-    return query;
+    if (prompt_vector) {
+      query.prompt = prompt;
+      query.prompt_vector = std::move(prompt_vector);
+      query.provider = provider;
+    }
+    return recommend_from_examples(recommender, query, k, filter);
   };
   PromptRanking ranking{
-      [&](const Recommender& recommender, const EmbeddedPrompt& embedded) -> Result<Recommendations> {
-        auto query = examples(recommender);
-        if (!query.ok()) return query.error();
-        query->prompt = prompt;
-        query->prompt_vector = embedded.vector;
-        query->provider = embedded.provider;
-        return recommend_from_examples(recommender, *query, k, filter);
+      [&](const Recommender& recommender, const EmbeddedPrompt& embedded) {
+        return rank(recommender, embedded.vector, embedded.provider);
       },
       [&](const Recommender& recommender) -> Result<Recommendations> {
-        auto query = examples(recommender);
-        if (!query.ok()) return query.error();
-        if (!prompt.empty()) {
-          auto vector = recommender.offline_prompt_vector(prompt);
-          if (!vector.ok()) return vector.error();
-          query->prompt = prompt;
-          query->prompt_vector = std::move(vector).value();
-          query->provider = "offline";
-        }
-        return recommend_from_examples(recommender, *query, k, filter);
+        if (prompt.empty()) return rank(recommender, std::nullopt, "");
+        auto vector = recommender.offline_prompt_vector(prompt);
+        if (!vector.ok()) return vector.error();
+        return rank(recommender, std::move(vector).value(), "offline");
       },
   };
   if (!prompt.empty()) {
     if (auto valid = validate_prompt(prompt); !valid.ok()) return fail(valid.error());
-    auto config = load_config();
-    if (!config.ok() && !args.embedder.provider.empty()) return fail(config.error());
-    const ConfigSource settings = config.ok() ? std::move(config).value() : ConfigSource();
-    if (auto provider = chosen_provider(args.embedder, settings)) {
-      EmbedderOptions options = args.embedder;
-      options.model = args.model;
-      return recommend_with_provider(global, *provider, options, settings, !args.no_cache, !args.no_fallback, prompt,
-                                     ranking, [&](const Result<Recommendations>& recs) { return print(recs, args); });
-    }
+    if (auto answered = answer_with_chosen_provider(global, args, prompt, ranking)) return *answered;
   }
   auto recommender = load_recommender(global, args);
   if (!recommender.ok()) return fail(recommender.error());
@@ -134,18 +140,9 @@ int run_recommend(const GlobalOptions& global, const SearchArgs& args) {
   if (!args.liked.empty() || !args.disliked.empty()) return run_recommend_examples(global, args);
   auto prompt = validate_prompt(args.text);
   if (!prompt.ok()) return fail(prompt.error());
-  // A malformed dotenv file matters only to someone asking for a provider; otherwise (a foreign
-  // ./.env, say) the environment alone decides whether CINEREC_PROVIDER is set.
-  auto config = load_config();
-  if (!config.ok() && !args.embedder.provider.empty()) return fail(config.error());
-  const ConfigSource settings = config.ok() ? std::move(config).value() : ConfigSource();
-  if (auto provider = chosen_provider(args.embedder, settings)) {
-    EmbedderOptions options = args.embedder;
-    options.model = args.model;  // with a provider, --model names its model (and so the vectors compared)
-    return recommend_with_provider(global, *provider, options, settings, !args.no_cache, !args.no_fallback, *prompt,
-                                   rank_prompt(*prompt, args.k, filter_of(args), args.ranking),
-                                   [&](const Result<Recommendations>& recs) { return print(recs, args); });
-  }
+  if (auto answered =
+          answer_with_chosen_provider(global, args, *prompt, rank_prompt(*prompt, args.k, filter_of(args), args.ranking)))
+    return *answered;
   auto recommender = load_recommender(global, args);
   if (!recommender.ok()) return fail(recommender.error());
   auto recs = recommender->recommend_offline(*prompt, args.k, filter_of(args), args.ranking);

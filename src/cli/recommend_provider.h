@@ -17,16 +17,17 @@
 
 namespace cinerec::cli {
 
-// How a command turns the prompt into recommendations, given the recommender loaded with the
-// provider's model: `by_vector` from the prompt's embedding (in that model's space), `offline` when the
-// offline path stands in for a provider that did not answer (the recommender then holds the catalog's
-// default model). Both may fail (an unknown liked title, say); the error is printed like any other.
+// A prompt as the provider embedded it.
 struct EmbeddedPrompt {
   std::string provider;
   std::string model;  // the catalog vectors it is comparable with
   std::vector<float> vector;
 };
 
+// How a command turns the prompt into recommendations, given the recommender loaded with the
+// provider's model: `by_vector` from the prompt's embedding (in that model's space), `offline` when the
+// offline path stands in for a provider that did not answer (the recommender then holds the catalog's
+// default model). Both may fail (an unknown liked title, say); the error is printed like any other.
 struct PromptRanking {
   std::function<Result<Recommendations>(const Recommender&, const EmbeddedPrompt&)> by_vector;
   std::function<Result<Recommendations>(const Recommender&)> offline;
