@@ -73,11 +73,7 @@ Status UserRecommender::refresh_from(const Recommender& snapshot, RatingStore& s
 
 Status UserRecommender::preload(const Recommender& snapshot) {
   auto lease = borrow();
-  if (!lease.ok()) {
-    std::lock_guard lock(mutex_);
-    unavailable_ = lease.error();
-    return Status::Ok();  // as a missing model: requests report it
-  }
+  if (!lease.ok()) return Status::Ok();  // as a missing model: requests report it (borrow remembers why)
   return refresh_from(snapshot, **lease);
 }
 
