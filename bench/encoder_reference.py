@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """PyTorch side of the local encoder benchmark: the same model directory run by a plain PyTorch
-BERT encoder (float32, inference mode; the operations Hugging Face's BertModel performs: padded
+BERT / XLM-R encoder (float32, inference mode; the operations Hugging Face's BertModel performs: padded
 batch, additive attention mask, matmul + softmax attention, erf GELU, LayerNorm), mean pooling and
-normalization. Token ids come from the Python WordPiece reference of the parity tests, outside the
-timed region (cinerec's timings include its tokenization). One JSON object per cell on stdout.
+normalization. Token ids come from the Python WordPiece reference of the parity tests (BERT) or
+SentencePiece (XLM-R), outside the timed region (cinerec's timings include its tokenization). One JSON object per cell on stdout.
 
 Usage: encoder_reference.py --model-dir DIR --texts FILE --threads N [--batches 1,32] [--seconds S]
 Thread count is fixed through OMP_NUM_THREADS / OPENBLAS_NUM_THREADS by the caller as well."""
@@ -16,6 +16,7 @@ import sys
 import time
 
 import numpy as np
+import sentencepiece as spm
 import torch
 import torch.nn.functional as F
 
@@ -43,12 +44,20 @@ class Encoder:
         with open(os.path.join(model_dir, "config.json")) as f:
             self.cfg = json.load(f)
         self.w = read_safetensors(os.path.join(model_dir, "model.safetensors"))
-        with open(os.path.join(model_dir, "tokenizer.json")) as f:
-            self.vocab = json.load(f)["model"]["vocab"]
         with open(os.path.join(model_dir, "sentence_bert_config.json")) as f:
             self.max_tokens = json.load(f)["max_seq_length"]
+        self.xlmr = self.cfg["model_type"] == "xlm-roberta"
+        if self.xlmr:
+            # XLM-R directories ship the SentencePiece model; its ids are XLM-R's shifted by one (<unk> 0 -> 3).
+            self.sp = spm.SentencePieceProcessor(model_file=os.path.join(model_dir, "sentencepiece.bpe.model"))
+        else:
+            with open(os.path.join(model_dir, "tokenizer.json")) as f:
+                self.vocab = json.load(f)["model"]["vocab"]
 
     def ids(self, text):
+        if self.xlmr:
+            body = [3 if i == 0 else i + 1 for i in self.sp.encode(text)][: self.max_tokens - 2]
+            return [self.cfg["bos_token_id"]] + body + [self.cfg["eos_token_id"]]
         body = wordpiece(bert_words(text, True, True), self.vocab)[: self.max_tokens - 2]
         return [self.vocab["[CLS]"]] + body + [self.vocab["[SEP]"]]
 
@@ -57,10 +66,15 @@ class Encoder:
         h, nh = cfg["hidden_size"], cfg["num_attention_heads"]
         dh = h // nh
         B, L = len(batch_ids), max(len(s) for s in batch_ids)
-        ids = torch.tensor([s + [0] * (L - len(s)) for s in batch_ids])
+        pad = cfg["pad_token_id"]
+        ids = torch.tensor([s + [pad] * (L - len(s)) for s in batch_ids])
         mask = torch.tensor([[1] * len(s) + [0] * (L - len(s)) for s in batch_ids], dtype=torch.float32)
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:L]
-             + w["embeddings.token_type_embeddings.weight"][0])
+        if self.xlmr:
+            # RoBERTa counts positions from padding_idx + 1 and gives padding the padding position.
+            positions = w["embeddings.position_embeddings.weight"][(torch.cumsum(mask, 1) * mask).long() + pad]
+        else:
+            positions = w["embeddings.position_embeddings.weight"][:L]
+        x = (w["embeddings.word_embeddings.weight"][ids] + positions + w["embeddings.token_type_embeddings.weight"][0])
         eps = cfg["layer_norm_eps"]
         x = F.layer_norm(x, (h,), w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
         additive = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min

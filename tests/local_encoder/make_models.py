@@ -2,13 +2,14 @@
 """Generates small random-weight sentence-embedding models in the on-disk layout of real ones, and
 the reference token ids and embeddings the C++ local encoder must reproduce.
 
-Written independently of the C++ code: tokenization follows the original BERT algorithm (WordPiece)
-and SentencePiece itself (Unigram); the forward pass is a plain PyTorch implementation of the
-BERT / XLM-R encoder on a *padded* batch with an additive attention mask (the C++ packs sequences
-instead), computed in float64.
+Written independently of the C++ code: tokenization follows the original BERT algorithm (WordPiece,
+also run through Hugging Face's tokenizers.js by hf_token_ids.mjs) and SentencePiece itself (Unigram);
+the forward pass is a plain PyTorch implementation of the BERT / XLM-R encoder on a *padded* batch
+with an additive attention mask (the C++ packs sequences instead), computed in float64.
 
 Usage: make_models.py OUT_DIR            (all test models)
-       make_models.py --bench OUT_DIR    (MiniLM-L6-shaped model for the benchmark, no reference)
+       make_models.py --bench SHAPE OUT_DIR
+                                         (benchmark model, SHAPE minilm-l6 or e5-small, no reference)
 Writes one directory per model under OUT_DIR, each with config.json, model.safetensors,
 tokenizer.json, the sentence-transformers files and (test models) reference.json.
 """
@@ -19,6 +20,7 @@ import json
 import math
 import os
 import struct
+import subprocess
 import sys
 import unicodedata
 
@@ -461,24 +463,73 @@ def make_test_models(root):
         json.dump(tok, f, ensure_ascii=False)
     write_reference(out, 0, [{"text": t, "ids": sentencepiece_ids(sp, t)} for t in CORPUS])
 
+    # Hugging Face's own implementation as a second WordPiece reference, on both WordPiece tokenizers.
+    huggingface_token_ids([os.path.join(root, "bert"), os.path.join(root, "bert-cased")], CORPUS, root)
 
-def make_bench_model(root, vocab_size=30522, layers=6, name="minilm-l6"):
-    """all-MiniLM-L6-v2's shape (6 layers, hidden 384, 12 heads, FFN 1536) with a generated vocab
-    padded to vocab_size entries; weights random."""
+
+def huggingface_token_ids(model_dirs, texts, scratch):
+    """Writes hf_reference.json (ids without special tokens) into each model dir with tokenizers.js
+    (hf_token_ids.mjs), installing it from package-lock.json first when node_modules is missing or stale."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    stamp = os.path.join(here, "node_modules", ".package-lock.json")
+    if not os.path.exists(stamp) or os.path.getmtime(os.path.join(here, "package-lock.json")) > os.path.getmtime(stamp):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=here, check=True)
+    texts_file = os.path.join(scratch, "hf_texts.json")
+    with open(texts_file, "w") as f:
+        json.dump(texts, f, ensure_ascii=False)
+    for model_dir in model_dirs:
+        subprocess.run(["node", os.path.join(here, "hf_token_ids.mjs"), model_dir, texts_file], check=True)
+    os.remove(texts_file)
+
+
+def make_minilm_bench_model(out):
+    """all-MiniLM-L6-v2's shape (6 layers, hidden 384, 12 heads, FFN 1536) with a generated WordPiece
+    vocab padded to 30522 entries; weights random."""
     gen = torch.Generator().manual_seed(7)
     vocab = build_wordpiece_vocab(lowercase=True, strip_accents=True)
-    for i in range(len(vocab), vocab_size):
+    for i in range(len(vocab), 30522):
         vocab["[unused%d]" % i] = i
-    cfg = bert_config(len(vocab), hidden_size=384, num_hidden_layers=layers, num_attention_heads=12,
+    cfg = bert_config(len(vocab), hidden_size=384, num_hidden_layers=6, num_attention_heads=12,
                       intermediate_size=1536, max_position_embeddings=512, _pooling="mean", _normalize=True)
-    w = random_weights(cfg, gen)
-    write_model_dir(os.path.join(root, name), cfg, wordpiece_tokenizer_json(vocab, True, True), w, "F32",
+    write_model_dir(out, cfg, wordpiece_tokenizer_json(vocab, True, True), random_weights(cfg, gen), "F32",
                     max_seq_length=256)
 
 
+def make_e5_small_bench_model(out):
+    """multilingual-e5-small's shape (XLM-R layout, 12 layers, hidden 384, 12 heads, FFN 1536, Unigram
+    vocab of 250037 entries); weights random. The SentencePiece model trained on the texts gives the real
+    pieces; the rest of the vocabulary is filled with distinct pieces of Latin letters scored far below
+    any real one, so they never win a segmentation (SentencePiece's ids stay valid) but the tokenizer
+    still has to consider them, as it does with a real 250k vocabulary. The SentencePiece model is kept
+    as sentencepiece.bpe.model (as in real XLM-R directories) for the benchmark's reference side."""
+    import random
+    gen = torch.Generator().manual_seed(11)
+    proto = train_sentencepiece(byte_fallback=False)
+    tok, _ = unigram_tokenizer_json(proto)
+    vocab = tok["model"]["vocab"]
+    mask = vocab.pop()
+    taken = {piece for piece, _ in vocab}
+    rng = random.Random(11)
+    letters = "abcdefghijklmnopqrstuvwxyzáéíóúñ"
+    while len(vocab) < 250036:
+        piece = ("\u2581" if rng.random() < 0.5 else "") + "".join(rng.choice(letters) for _ in range(rng.randint(3, 9)))
+        if piece not in taken:
+            taken.add(piece)
+            vocab.append([piece, -1000.0 - rng.random()])
+    vocab.append(mask)
+    cfg = xlmr_config(len(vocab), hidden_size=384, num_hidden_layers=12, num_attention_heads=12,
+                      intermediate_size=1536, max_position_embeddings=514)
+    write_model_dir(out, cfg, tok, random_weights(cfg, gen), "F32", max_seq_length=512)
+    with open(os.path.join(out, "sentencepiece.bpe.model"), "wb") as f:
+        f.write(proto)
+
+
+BENCH_MODELS = {"minilm-l6": make_minilm_bench_model, "e5-small": make_e5_small_bench_model}
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--bench":
-        make_bench_model(sys.argv[2])
+    if len(sys.argv) == 4 and sys.argv[1] == "--bench" and sys.argv[2] in BENCH_MODELS:
+        BENCH_MODELS[sys.argv[2]](sys.argv[3])
     elif len(sys.argv) == 2:
         make_test_models(sys.argv[1])
     else:

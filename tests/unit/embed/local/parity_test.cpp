@@ -125,12 +125,14 @@ TEST(LocalEncoderInt8, CosineToReferenceAtLeast0999) {
   expect_int8_close_to_reference("xlmr");
 }
 
-void expect_tokenizer_matches(const std::string& model) {
+// Ids without the special tokens must equal those of `reference_file` in the model's directory.
+void expect_tokenizer_matches(const std::string& model, const std::string& reference_file = "reference.json") {
   const fs::path root = reference_models_dir();
   ASSERT_FALSE(root.empty());
   auto tok = local::Tokenizer::load((root / model / "tokenizer.json").string());
   ASSERT_TRUE(tok.ok()) << tok.error().message;
-  const auto ref = read_reference(root / model);
+  const auto ref = read_reference(root / model, reference_file);
+  ASSERT_FALSE(ref["cases"].empty()) << model << "/" << reference_file;
   for (const auto& c : ref["cases"]) {
     auto ids = tok->encode(c["text"].get<std::string>(), 100000);
     // Reference ids exclude the special tokens the post-processor adds (one before, one after).
@@ -141,6 +143,14 @@ void expect_tokenizer_matches(const std::string& model) {
 }
 
 TEST(LocalTokenizerParity, CasedWordPieceKeepsCaseAndAccents) { expect_tokenizer_matches("bert-cased"); }
+
+// The same corpus through Hugging Face's tokenizers.js (tests/local_encoder/hf_token_ids.mjs), an
+// implementation of tokenizer.json by its authors, for the uncased (lowercasing, accent stripping) and
+// the cased WordPiece tokenizer.
+TEST(LocalTokenizerParity, WordPieceMatchesHuggingFaceTokenizers) {
+  expect_tokenizer_matches("bert", "hf_reference.json");
+  expect_tokenizer_matches("bert-cased", "hf_reference.json");
+}
 
 TEST(LocalTokenizerParity, UnigramByteFallbackSpellsUnknownCharactersAsBytes) {
   expect_tokenizer_matches("unigram-bytes");

@@ -32,7 +32,8 @@ std::string python() {
 
 fs::path reference_models_dir() {
   const fs::path scripts = fs::path(CINEREC_SOURCE_DIR) / "tests" / "local_encoder";
-  const std::string key = slurp(scripts / "make_models.py") + slurp(scripts / "texts.py");
+  const std::string key = slurp(scripts / "make_models.py") + slurp(scripts / "texts.py") +
+                          slurp(scripts / "hf_token_ids.mjs") + slurp(scripts / "package-lock.json");
   const fs::path root = fs::temp_directory_path() / "cinerec-local-encoder-models";
   const fs::path dir = root / std::to_string(std::hash<std::string>{}(key));
   if (fs::exists(dir / "done")) return dir;
@@ -55,9 +56,10 @@ fs::path reference_models_dir() {
   return fs::exists(dir / "done") ? dir : fs::path();
 }
 
-nlohmann::json read_reference(const fs::path& model_dir) {
-  std::ifstream in(model_dir / "reference.json");
-  return nlohmann::json::parse(in);
+nlohmann::json read_reference(const fs::path& model_dir, const std::string& file) {
+  std::ifstream in(model_dir / file);
+  auto parsed = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  return parsed.is_discarded() ? nlohmann::json::object() : parsed;
 }
 
 }  // namespace cinerec::local::testing

@@ -14,6 +14,7 @@ namespace cinerec::local::testing {
 // (gtest fatal failure in the caller) if the generator fails; the returned path is then empty.
 std::filesystem::path reference_models_dir();
 
-nlohmann::json read_reference(const std::filesystem::path& model_dir);
+// model_dir/file parsed; an empty object when the file is missing or not JSON.
+nlohmann::json read_reference(const std::filesystem::path& model_dir, const std::string& file = "reference.json");
 
 }  // namespace cinerec::local::testing
