@@ -18,6 +18,8 @@ namespace {
 struct EvalArgs {
   std::string file;
   std::string model;
+  double synonym_weight = RecommenderOptions::kDefaultSynonymWeight;
+  std::string thesaurus;
   bool json = false;
   bool quiet = false;
   EmbedderOptions embedder;  // --provider: prompts embedded by a provider (hybrid, or --vector-only)
@@ -84,7 +86,10 @@ int run_eval(const GlobalOptions& global, const EvalArgs& args) {
   }
   auto store = open_db(global, OpenMode::ReadOnly);
   if (!store.ok()) return fail(store.error());
-  auto recommender = Recommender::load(**store, RecommenderOptions{vectors_model});
+  RecommenderOptions options{vectors_model};
+  options.synonym_weight = args.synonym_weight;
+  options.thesaurus = args.thesaurus;
+  auto recommender = Recommender::load(**store, options);
   if (!recommender.ok()) return fail(recommender.error());
   Ranker rank = [&](const std::string& prompt) { return recommender->recommend_offline(prompt, 10); };
   if (embedder) {
@@ -175,6 +180,12 @@ void register_eval_commands(CLI::App& app, GlobalOptions& global) {
   eval->add_option("file", args->file, "the judged prompts, e.g. tests/data/dev-es.tsv")->required();
   eval->add_option("--model", args->model, "use this model's vectors (default: the model with the most vectors)");
   eval->add_flag("--json", args->json, "print JSON");
+  eval->add_option("--synonym-weight", args->synonym_weight,
+                   "weight of thesaurus synonyms in the BM25 query (0: none), for tuning")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  eval->add_option("--thesaurus", args->thesaurus,
+                   "MyThes .dat file or WordNet directory (default: Debian's for the catalog's language)");
   eval->add_flag("--quiet", args->quiet, "print only the figures, not the missed prompts");
   add_embedder_options(eval, args->embedder, /*add_model=*/false);
   eval->add_flag("--vector-only", args->vector_only,

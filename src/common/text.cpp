@@ -119,4 +119,16 @@ std::size_t utf8_sequence_length(unsigned char lead) {
   return 1;
 }
 
+std::vector<std::string_view> split_on(std::string_view text, char sep) {
+  std::vector<std::string_view> parts;
+  std::size_t start = 0;
+  while (true) {
+    auto pos = text.find(sep, start);
+    parts.push_back(text.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
+    if (pos == std::string_view::npos) break;
+    start = pos + 1;
+  }
+  return parts;
+}
+
 }  // namespace cinerec

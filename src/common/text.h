@@ -25,6 +25,9 @@ std::vector<std::string> split_words(std::string_view folded);
 // Trims ASCII whitespace at both ends.
 std::string_view trim(std::string_view text);
 
+// The pieces of `text` between occurrences of `sep` (n separators give n + 1 pieces, empty ones kept).
+std::vector<std::string_view> split_on(std::string_view text, char sep);
+
 // Levenshtein distance counted in Unicode code points, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 

@@ -107,17 +107,30 @@ LexicalIndex::LexicalIndex(LexicalIndex&&) noexcept = default;
 LexicalIndex& LexicalIndex::operator=(LexicalIndex&&) noexcept = default;
 
 std::vector<ScoredRow> LexicalIndex::search(std::string_view query, std::size_t k) const {
+  return search(query, k, {}, 0.0);
+}
+
+std::vector<ScoredRow> LexicalIndex::search(std::string_view query, std::size_t k, std::string_view expansion,
+                                            double expansion_weight) const {
   if (!impl_) return {};  // moved-from
   const auto& m = *impl_;
   if (k == 0 || m.n_docs == 0) return {};
   const auto& p = m.params;
+  std::vector<std::pair<std::uint32_t, double>> weighted;
+  for (auto id : m.query_term_ids(query)) weighted.emplace_back(id, 1.0);
+  if (expansion_weight > 0.0) {
+    for (auto id : m.query_term_ids(expansion)) {
+      const bool in_query = std::any_of(weighted.begin(), weighted.end(), [&](const auto& t) { return t.first == id; });
+      if (!in_query) weighted.emplace_back(id, expansion_weight);
+    }
+  }
   std::vector<double> scores(m.n_docs, 0.0);
   std::vector<std::uint8_t> touched(m.n_docs, 0);
   const double n = static_cast<double>(m.n_docs);
-  for (auto id : m.query_term_ids(query)) {
+  for (const auto& [id, weight] : weighted) {
     const auto& list = m.postings[id];
     const double df = static_cast<double>(list.size());
-    const double idf = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+    const double idf = weight * std::log(1.0 + (n - df + 0.5) / (df + 0.5));
     for (const auto& post : list) {
       // A field without the term adds nothing; skipping it also avoids 0/0 when b = 1 and the field is
       // empty (its norm is then 0).

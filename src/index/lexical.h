@@ -52,6 +52,10 @@ class LexicalIndex {
   // The k documents with the highest BM25 score for `query`, best first, ties by lower row. Documents
   // that share no term with the query are not returned, so fewer than k may come back.
   std::vector<ScoredRow> search(std::string_view query, std::size_t k) const;
+  // The same, plus the terms of `expansion` (e.g. synonyms) scored as query terms whose idf is
+  // multiplied by `expansion_weight` (0: ignored); a term of both counts once, as a query term.
+  std::vector<ScoredRow> search(std::string_view query, std::size_t k, std::string_view expansion,
+                                double expansion_weight) const;
 
   // The query terms (after analysis) that occur in document `row`, for explanations.
   std::vector<std::string> matched_terms(std::string_view query, std::size_t row) const;

@@ -3,9 +3,8 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "common/read_file.h"
 #include "common/text.h"
 
 namespace cinerec {
@@ -29,23 +28,11 @@ bool decode_b64_number(std::string_view s, std::uint64_t& out) {
   return true;
 }
 
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  std::size_t start = 0;
-  while (true) {
-    auto pos = s.find(sep, start);
-    parts.push_back(s.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start));
-    if (pos == std::string_view::npos) break;
-    start = pos + 1;
-  }
-  return parts;
-}
-
 // An entry is "headword /pronunciation/\n" then either one line "a, b" or numbered senses "1. a, b".
 // Returns first translations of every sense first, then the rest, without repeats.
 std::vector<std::string> parse_entry(std::string_view entry) {
   std::vector<std::vector<std::string>> senses;
-  auto lines = split(entry, '\n');
+  auto lines = split_on(entry, '\n');
   for (std::size_t i = 1; i < lines.size(); ++i) {
     auto line = trim(lines[i]);
     if (line.empty()) continue;
@@ -55,7 +42,7 @@ std::vector<std::string> parse_entry(std::string_view entry) {
       line = trim(line.substr(dot + 2));
     }
     std::vector<std::string> sense;
-    for (auto word : split(line, ',')) {
+    for (auto word : split_on(line, ',')) {
       auto w = trim(word);
       if (!w.empty()) sense.emplace_back(w);
     }
@@ -71,13 +58,6 @@ std::vector<std::string> parse_entry(std::string_view entry) {
   return out;
 }
 
-Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot open " + path};
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // dictzip files are gzip files with an extra header field, so plain zlib inflation reads them whole.
 Result<std::string> read_gzip(const std::string& path) {
@@ -101,10 +81,10 @@ Result<BilingualDictionary> BilingualDictionary::parse(std::string_view index, s
                                                        std::string_view source) {
   BilingualDictionary dict;
   std::size_t line_no = 0;
-  for (auto line : split(index, '\n')) {
+  for (auto line : split_on(index, '\n')) {
     ++line_no;
     if (trim(line).empty()) continue;
-    auto fields = split(line, '\t');
+    auto fields = split_on(line, '\t');
     std::uint64_t offset = 0, length = 0;
     if (fields.size() < 3 || !decode_b64_number(fields[1], offset) || !decode_b64_number(fields[2], length)) {
       return Error{std::string(source) + ":" + std::to_string(line_no) + ": malformed dictd index line"};

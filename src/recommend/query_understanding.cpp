@@ -12,6 +12,7 @@
 #include "index/lexical.h"
 #include "index/stopwords.h"
 #include "recommend/bilingual_dictionary.h"
+#include "recommend/thesaurus.h"
 
 namespace cinerec {
 
@@ -188,6 +189,36 @@ struct QueryUnderstanding::Impl {
   // unknown word; nullopt until then or when there is no list. Guarded by `mutex`.
   mutable std::optional<std::unordered_set<std::string>> language_words;
   mutable bool language_words_read = false;
+  // The thesaurus (options.thesaurus), read on the first prompt when synonyms are on; nullopt until
+  // then or when it could not be read (thesaurus_error says why). Guarded by `mutex`.
+  mutable std::optional<Thesaurus> thesaurus;
+  mutable bool thesaurus_read = false;
+  mutable std::string thesaurus_error;
+
+  const Thesaurus* thesaurus_locked() const {
+    if (!thesaurus_read) {
+      thesaurus_read = true;
+      auto loaded = Thesaurus::load(options.thesaurus);
+      if (loaded.ok()) thesaurus = std::move(loaded).value();
+      else thesaurus_error = "no synonyms: " + loaded.error().message;
+    }
+    return thesaurus ? &*thesaurus : nullptr;
+  }
+
+  // Catalog words among the thesaurus synonyms of `w` (folded), at most options.synonyms_per_word,
+  // skipping stop words and words whose stem is already in `taken` (which they are added to).
+  std::vector<std::string> catalog_synonyms(const Thesaurus& t, const std::string& w,
+                                            std::unordered_set<std::string>& taken) const {
+    std::vector<std::string> out;
+    for (auto& syn : t.synonyms(w, options.synonym_senses)) {
+      if (out.size() == options.synonyms_per_word) break;
+      if (!vocabulary.count(syn) || es_stop.count(syn)) continue;
+      auto s = stem_locked(syn);
+      if (s.empty() || !taken.insert(s).second) continue;
+      out.push_back(std::move(syn));
+    }
+    return out;
+  }
 
   // Whether `w` (folded) is a word of the language although the catalog lacks it: such a word is
   // not a typo ("ligera" must not become "lidera").
@@ -302,6 +333,16 @@ QueryUnderstanding::QueryUnderstanding(const std::vector<std::string>& catalog_t
       !std::filesystem::exists(m.options.word_list)) {
     m.notices.push_back("typo correction may change real words the catalog lacks: no word list " +
                         m.options.word_list + " (install wspanish)");
+  }
+  if (m.options.synonyms) {
+    if (m.options.thesaurus.empty()) m.options.thesaurus = Thesaurus::default_path(m.options.language);
+    if (m.options.thesaurus.empty()) {
+      m.options.synonyms = false;
+    } else if (!std::filesystem::exists(m.options.thesaurus)) {
+      m.options.synonyms = false;
+      m.notices.push_back("no synonyms: no thesaurus " + m.options.thesaurus + " (install " +
+                          (m.options.language == "spanish" ? "mythes-es" : "wordnet-base") + ")");
+    }
   }
   if (m.options.translate_english) {
     auto dict = BilingualDictionary::load(m.options.dictionary_index, m.options.dictionary_data);
@@ -470,6 +511,25 @@ QueryIntent QueryUnderstanding::understand(std::string_view prompt) const {
     if (!e.empty()) out.emplace_back(e);
   }
   for (const auto& w : out) intent.lexical_query += (intent.lexical_query.empty() ? "" : " ") + w;
+  if (m.options.synonyms) {
+    if (const Thesaurus* t = m.thesaurus_locked()) {
+      std::unordered_set<std::string> taken;
+      for (const auto& w : out) taken.insert(m.stem_locked(w));
+      for (const auto& w : out) {
+        if (w.size() < 3 || all_digits(w) || m.es_stop.count(w)) continue;
+        auto found = m.catalog_synonyms(*t, w, taken);
+        if (found.empty()) continue;
+        std::string joined;
+        for (const auto& syn : found) {
+          intent.expansion_query += (intent.expansion_query.empty() ? "" : " ") + syn;
+          joined += (joined.empty() ? "" : ", ") + syn;
+        }
+        intent.notes.push_back("'" + w + "' ~ " + joined);
+      }
+    } else {
+      intent.notes.push_back(m.thesaurus_error);
+    }
+  }
   return intent;
 }
 

@@ -1,7 +1,7 @@
 // Query understanding, offline: reads a free-text prompt for the things people ask for without naming a
 // film: genre and mood words ("de miedo", "cowboys") -> canonical genre tags, era words ("de los 80",
 // "from the 90s", "en blanco y negro") -> a year range, English words -> Spanish (bilingual dictionary),
-// misspelt words -> the closest catalog word. The result is meant as *boosts* and a rewritten lexical
+// misspelt words -> the closest catalog word, and (optionally) synonyms from a thesaurus. The result is meant as *boosts* and a rewritten lexical
 // query, never as hard filters: a prompt about a known film keeps working when a cue is misread.
 #pragma once
 
@@ -26,6 +26,8 @@ struct QueryIntent {
                                      // by their Spanish translations, genre cues followed by their tag
   std::vector<std::string> genres;   // canonical tags the prompt asks for, in order of first mention
   std::optional<YearRange> years;    // the era the prompt asks for
+  std::string expansion_query;       // synonyms of the query's words that the catalog uses (thesaurus),
+                                     // for a weighted BM25 expansion; empty without synonyms
   bool english = false;              // the prompt was read as English
   std::vector<std::string> notes;    // what was understood, one line each, for --explain
 };
@@ -43,6 +45,13 @@ struct QueryUnderstandingOptions {
   // Words of the (Spanish) language, one per line (Debian's wspanish): a word listed there is never
   // "corrected" towards a catalog word. Missing -> a notice, and every unknown word may be corrected.
   std::string word_list = "/usr/share/dict/spanish";
+  // Synonyms of the prompt's words from a thesaurus (recommend/thesaurus.h) that the catalog uses go to
+  // QueryIntent::expansion_query. `thesaurus` empty: Debian's for the language (mythes-es, WordNet).
+  // Missing -> a notice, and no synonyms.
+  bool synonyms = false;
+  std::string thesaurus;
+  std::size_t synonym_senses = 1;       // meanings of a word whose synonyms are taken, most common first
+  std::size_t synonyms_per_word = 3;
 };
 
 class QueryUnderstanding {

@@ -139,6 +139,9 @@ Result<Recommender> Recommender::load(Store& store, const RecommenderOptions& op
   r.lexical_.emplace(docs, Bm25Params{}, r.language_);
   QueryUnderstandingOptions understanding;
   understanding.language = r.language_;
+  understanding.synonyms = options.synonym_weight > 0.0;
+  understanding.thesaurus = options.thesaurus;
+  r.synonym_weight_ = options.synonym_weight;
   r.understanding_.emplace(texts, understanding);
 
   std::vector<DuplicateCandidate> candidates;
@@ -212,7 +215,7 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
     for (const auto& notice : understanding_->notices()) out.notices.push_back(notice);
   const bool has_cues = !intent.genres.empty() || intent.years.has_value();
 
-  auto hits = lexical_->search(intent.lexical_query, std::max(kLexicalCandidates, k));
+  auto hits = lexical_hits(intent, std::max(kLexicalCandidates, k));
   if (hits.empty() && !has_cues) {
     out.notices.push_back("no catalog words match the prompt; try other words or configure an embedding provider");
     return out;
@@ -267,7 +270,7 @@ void Recommender::rank_prompt(Recommendations& out, const QueryIntent& intent, c
   // Each word of the prompt, then of its rewriting, with its index term: matched terms are shown as
   // the first word that produced them.
   std::vector<std::pair<std::string, std::string>> word_terms;
-  for (const auto* text : {&intent.prompt, &intent.lexical_query}) {
+  for (const auto* text : {&intent.prompt, &intent.lexical_query, &intent.expansion_query}) {
     for (auto& w : prompt_words(*text)) {
       auto terms = lexical_->analyze(w);
       if (terms.size() == 1) word_terms.emplace_back(std::move(w), std::move(terms.front()));
@@ -276,7 +279,8 @@ void Recommender::rank_prompt(Recommendations& out, const QueryIntent& intent, c
   for (const auto& hit : finish(std::move(ranked), k, ranking)) {
     const auto i = hit.row;
     Recommendation rec = scored(&movies_[i], score[i], lexical[i], cosine[i], fit[i]);
-    rec.matched_terms = lexical_->matched_terms(intent.lexical_query, i);
+    rec.matched_terms = lexical_->matched_terms(
+        intent.expansion_query.empty() ? intent.lexical_query : intent.lexical_query + " " + intent.expansion_query, i);
     for (const auto& term : rec.matched_terms) {
       auto it = std::find_if(word_terms.begin(), word_terms.end(), [&](const auto& wt) { return wt.second == term; });
       if (it != word_terms.end()) rec.matched_words.push_back(it->first);
@@ -291,6 +295,10 @@ void Recommender::rank_prompt(Recommendations& out, const QueryIntent& intent, c
     }
     out.results.push_back(std::move(rec));
   }
+}
+
+std::vector<ScoredRow> Recommender::lexical_hits(const QueryIntent& intent, std::size_t k) const {
+  return lexical_->search(intent.lexical_query, k, intent.expansion_query, synonym_weight_);
 }
 
 std::vector<float> Recommender::lexical_centroid(const std::vector<ScoredRow>& hits) const {
@@ -318,7 +326,7 @@ Result<std::vector<float>> Recommender::offline_prompt_vector(std::string_view p
   auto clean = validate_prompt(prompt);
   if (!clean.ok()) return clean.error();
   if (matrix_.dim == 0) return Error{"the catalog has no embedding vectors to place the prompt among"};
-  auto centroid = lexical_centroid(lexical_->search(understanding_->understand(*clean).lexical_query, kLexicalCandidates));
+  auto centroid = lexical_centroid(lexical_hits(understanding_->understand(*clean), kLexicalCandidates));
   if (centroid.empty()) return Error{"no catalog words match the prompt \"" + *clean + "\"; try other words"};
   return centroid;
 }
@@ -360,7 +368,7 @@ Result<Recommendations> Recommender::recommend_by_vector(std::string_view prompt
   // the cosine range of a prompt against documents (docs/RETRIEVAL.md).
   const QueryIntent intent = understanding_->understand(*clean);
   out.understood = intent.notes;
-  auto hits = lexical_->search(intent.lexical_query, std::max(kLexicalCandidates, k));
+  auto hits = lexical_hits(intent, std::max(kLexicalCandidates, k));
   rank_prompt(out, intent, hits, unit, /*normalize_cosine=*/true, k, filter, ranking);
   return out;
 }

@@ -65,6 +65,12 @@ struct Recommendations {
 
 struct RecommenderOptions {
   std::string model;  // vectors to load; empty: the model with the most vectors
+  // Thesaurus synonyms of the prompt's words (QueryUnderstandingOptions::synonyms) join the BM25 query
+  // with their idf times this weight; 0 turns them off. The default is chosen on the dev sets
+  // (docs/RETRIEVAL.md).
+  double synonym_weight = kDefaultSynonymWeight;
+  std::string thesaurus{};  // empty: Debian's thesaurus for the catalog's language
+  static constexpr double kDefaultSynonymWeight = 0.0;
 };
 
 class Recommender {
@@ -134,6 +140,8 @@ class Recommender {
   std::size_t candidates_for(std::size_t k, const RankingOptions& ranking) const;
   // Centroid of the lexical hits' vectors (unit length), or empty when none of them has a vector.
   std::vector<float> lexical_centroid(const std::vector<ScoredRow>& hits) const;
+  // BM25 over the intent's rewritten prompt, with its synonyms at synonym_weight_.
+  std::vector<ScoredRow> lexical_hits(const QueryIntent& intent, std::size_t k) const;
   // The shared prompt ranking of the offline and hybrid paths: BM25 `hits` of the intent's lexical query
   // (best first) mixed with the cosine to `query` (unit length; empty: words only), plus the intent
   // boost; fills out.results (k, after finish()) with score parts and explanations.
@@ -145,6 +153,7 @@ class Recommender {
   std::map<MovieId, std::size_t> row_of_id_;
   std::string model_;
   std::string language_ = "spanish";
+  double synonym_weight_ = 0.0;
   // Row r of matrix_ is the vector of movies_[r]; rows of movies without a vector are all zero and
   // has_vector_[r] is 0, so they never rank by vector similarity.
   std::vector<float> vectors_;
