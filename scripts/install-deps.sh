@@ -10,7 +10,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 nlohmann-json3-dev libcli11-dev libstemmer-dev libutf8proc-dev
   libcurl4-openssl-dev libssl-dev libcpp-httplib-dev libpqxx-dev libopenblas-dev libhnswlib-dev zlib1g-dev
   # language resources read at run time (optional: missing -> a notice)
-  dict-freedict-eng-spa wspanish
+  dict-freedict-eng-spa wspanish mythes-es wordnet-base
   # tests and references
   libgtest-dev libgmock-dev libbenchmark-dev python3 python3-numpy
   # load soak of the API (tests/integration/test_load_soak.py)
