@@ -71,7 +71,7 @@ Result<std::string> read_file(const std::string& path) {
 
 struct RawRecord {
   std::string location;
-  std::string title, description, genre, year, poster, source_id;
+  std::string title, description, genre, year, poster, source_id, tagline, keywords;
   bool has_genre = false, has_year = false;
   std::optional<std::vector<float>> embedding;
 };
@@ -83,10 +83,11 @@ Result<std::optional<std::string>> string_field(const json& object, const char* 
   if (it == object.end() || it->is_null()) return std::optional<std::string>{};
   if (it->is_string()) return std::optional<std::string>{it->get<std::string>()};
   if (allow_number && it->is_number_integer()) return std::optional<std::string>{std::to_string(it->get<long long>())};
-  if (it->is_array() && std::string(name) == "genre") {  // ["Drama", "Crimen"] is a reasonable genre list
+  const std::string field(name);
+  if (it->is_array() && (field == "genre" || field == "keywords")) {  // ["Drama", "Crimen"] is a reasonable list
     std::string joined;
     for (const auto& g : *it) {
-      if (!g.is_string()) return Error{where + ": field \"genre\" must be a string or a list of strings"};
+      if (!g.is_string()) return Error{where + ": field \"" + field + "\" must be a string or a list of strings"};
       joined += (joined.empty() ? "" : ", ") + g.get<std::string>();
     }
     return std::optional<std::string>{joined};
@@ -118,6 +119,13 @@ Result<RawRecord> record_from_json(const json& object, const std::string& where)
   auto poster = string_field(object, "poster", where, false);
   if (!poster.ok()) return poster.error();
   r.poster = poster->value_or("");
+  // "id": the source's own id (TMDB id, or the row number `cinerec synth` writes), string or integer.
+  for (auto [name, slot] : {std::pair{"id", &r.source_id}, std::pair{"tagline", &r.tagline},
+                            std::pair{"keywords", &r.keywords}}) {
+    auto value = string_field(object, name, where, /*allow_number=*/slot == &r.source_id);
+    if (!value.ok()) return value.error();
+    *slot = value->value_or("");
+  }
   if (auto it = object.find("embedding"); it != object.end() && !it->is_null()) {
     if (!it->is_array()) return Error{where + ": field \"embedding\" must be a list of numbers"};
     std::vector<float> values;
@@ -182,6 +190,8 @@ const std::map<std::string, std::vector<std::string>>& csv_aliases() {
       {"year", {"year", "ano", "anio", "release_year", "release_date", "fecha", "date"}},
       {"poster", {"poster", "poster_path", "image"}},
       {"source_id", {"id", "tmdb_id", "tmdbid", "source_id"}},
+      {"tagline", {"tagline", "eslogan", "lema"}},
+      {"keywords", {"keywords", "palabras_clave", "tags", "etiquetas"}},
   };
   return aliases;
 }
@@ -231,6 +241,8 @@ Result<std::vector<RawRecord>> read_csv(const std::string& path, const std::stri
     rec.year = get("year", &rec.has_year);
     rec.poster = get("poster");
     rec.source_id = get("source_id");
+    rec.tagline = get("tagline");
+    rec.keywords = get("keywords");
     records.push_back(std::move(rec));
   }
   return records;
@@ -327,6 +339,8 @@ Result<ParsedCatalog> read_catalog_file(const std::string& path, const ImportOpt
     else if (trim(r.year) == m.title) warn("year " + r.year + " equals the title; the source may have copied the title into the year");
     m.source = options.source;
     m.source_id = r.source_id;
+    m.tagline = std::string(trim(r.tagline));
+    m.keywords = normalize_keywords(r.keywords);
     if (!r.poster.empty()) {
       m.poster = r.poster;
     } else if (posters.exists()) {

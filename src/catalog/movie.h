@@ -22,6 +22,8 @@ struct MovieRecord {
   std::string poster;               // path of the poster image; empty means "use the placeholder"
   std::string source;               // where the record came from, e.g. "seed", "tmdb"
   std::string source_id;            // the source's own id (TMDB id…); empty when it has none
+  std::string tagline;              // a one-line pitch, when the source has one (TMDB's tagline)
+  std::vector<std::string> keywords;  // subject keywords from the source ("time travel", "boxing"…)
 };
 
 // A stored movie: a record plus the store's id.

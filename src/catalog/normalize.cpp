@@ -148,6 +148,30 @@ std::vector<std::string> normalize_genres(std::string_view raw) {
   return genres;
 }
 
+std::vector<std::string> normalize_keywords(std::string_view raw) {
+  std::vector<std::string> out;
+  auto add = [&](std::string_view k) {
+    auto t = trim(k);
+    if (!t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.emplace_back(t);
+  };
+  auto text = trim(raw);
+  if (!text.empty() && text.front() == '[') {
+    auto parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_array()) {
+      for (const auto& item : parsed) {
+        if (item.is_string()) add(item.get<std::string>());
+        else if (item.is_object() && item.contains("name") && item["name"].is_string()) add(item["name"].get<std::string>());
+      }
+      return out;
+    }
+  }
+  std::string separated(text);
+  std::replace(separated.begin(), separated.end(), ';', ',');
+  std::replace(separated.begin(), separated.end(), '|', ',');
+  for (auto piece : split_on(separated, ',')) add(piece);
+  return out;
+}
+
 std::optional<int> normalize_year(std::string_view raw) {
   auto text = trim(raw);
   if (text.size() < 4) return std::nullopt;

@@ -36,4 +36,14 @@ std::optional<nlohmann::json> parse_json_text(std::string_view text, JsonSyntaxE
   return std::nullopt;
 }
 
+std::vector<std::string> json_string_array(std::string_view text) {
+  std::vector<std::string> out;
+  JsonSyntaxError ignored;
+  auto parsed = parse_json_text(text, &ignored);
+  if (!parsed || !parsed->is_array()) return out;
+  for (const auto& item : *parsed)
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  return out;
+}
+
 }  // namespace cinerec

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -20,5 +21,9 @@ struct JsonSyntaxError {
 
 // Guarantees: never throws for any input bytes. Returns the document, or nullopt with *error set.
 std::optional<nlohmann::json> parse_json_text(std::string_view text, JsonSyntaxError* error);
+
+// The string elements of a JSON array text, in order (other elements skipped); empty when the text is
+// not a JSON array. Never throws. For list columns stored as JSON (genres, keywords).
+std::vector<std::string> json_string_array(std::string_view text);
 
 }  // namespace cinerec

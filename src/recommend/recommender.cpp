@@ -71,8 +71,12 @@ std::vector<std::string> prompt_words(std::string_view text) {
   return out;
 }
 
+// What BM25 reads besides the title: the description, the tagline, the subject keywords (TMDB's
+// "time travel", "boxing" say what a film is about in the words people search with) and the genre tags.
 std::string document_body(const Movie& m) {
   std::string body = m.description;
+  if (!m.tagline.empty()) body += " " + m.tagline;
+  for (const auto& k : m.keywords) body += " " + k;
   for (const auto& g : m.genres) body += " " + g;
   return body;
 }

@@ -131,7 +131,11 @@ std::optional<ApiError> query_filter(const ApiContext& ctx, const WebRequest& re
 json movie_item(const Movie& m, bool with_description) {
   json j = movie_json(m);
   j["poster"] = poster_url(m);
-  if (with_description) j["description"] = m.description;
+  if (with_description) {
+    j["description"] = m.description;
+    if (!m.tagline.empty()) j["tagline"] = m.tagline;
+    if (!m.keywords.empty()) j["keywords"] = m.keywords;
+  }
   return j;
 }
 

@@ -89,7 +89,9 @@ class Postgres(CinerecTestCase):
         run("import", SEED, "--quiet", db=db)
         run("add-embeddings", VECTORS, db=db)
         name = db.rsplit("/", 1)[1]
-        self.assertEqual(self.server.psql("SELECT version FROM schema_version", name), "3\n")  # 3: ratings
+        self.assertEqual(self.server.psql("SELECT version FROM schema_version", name), "4\n")  # 4: tagline, keywords
+        self.assertEqual(self.server.psql("SELECT tagline, keywords::text FROM movies WHERE title = 'Matrix'", name),
+                         "|[]\n")
         row = self.server.psql("SELECT v.model, v.dim, length(v.data), round(v.norm::numeric, 4) FROM vectors v "
                                "JOIN movies m ON m.id = v.movie_id WHERE m.title = 'Matrix'", name)
         self.assertEqual(row, "text-embedding-3-small|1536|6144|1.0000\n")
@@ -182,7 +184,7 @@ class Postgres(CinerecTestCase):
         self.assertEqual(added, 83)
         name = db.rsplit("/", 1)[1]
         self.assertEqual(self.server.psql("SELECT count(*), count(DISTINCT title_key) FROM movies", name), "83|83\n")
-        self.assertEqual(self.server.psql("SELECT version FROM schema_version", name), "3\n")  # 3: ratings
+        self.assertEqual(self.server.psql("SELECT version FROM schema_version", name), "4\n")  # 4: tagline, keywords
         # Concurrent vector loads of the same model: all land, the store stays consistent.
         procs = [subprocess.Popen([BIN, "--db", db, "add-embeddings", VECTORS], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for _ in range(3)]

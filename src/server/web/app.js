@@ -481,9 +481,11 @@
     if (stale(token)) return;
     const details = el("div", { class: "movie-details" },
       el("h1", { text: movie.title }),
+      movie.tagline ? el("p", { class: "tagline", text: movie.tagline }) : null,
       el("dl", { class: "facts" },
         el("dt", { text: t("year") }), el("dd", { text: movie.year ?? t("no_year") }),
-        el("dt", { text: t("genres") }), el("dd", {}, genreChips(movie.genres))),
+        el("dt", { text: t("genres") }), el("dd", {}, genreChips(movie.genres)),
+        movie.keywords?.length ? [el("dt", { text: t("keywords") }), el("dd", { class: "keywords", text: movie.keywords.join(", ") })] : null),
       opinionButtons(movie),
       el("h2", { class: "visually-hidden", text: t("description") }),
       el("p", { class: "description", text: movie.description }));

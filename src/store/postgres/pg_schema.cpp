@@ -75,6 +75,11 @@ CREATE TABLE ratings_state (
 );
 INSERT INTO ratings_state(version) VALUES (0);
 )sql",
+      // 4: the source's tagline and subject keywords (TMDB), searched with the description.
+      R"sql(
+ALTER TABLE movies ADD COLUMN tagline TEXT NOT NULL DEFAULT '';
+ALTER TABLE movies ADD COLUMN keywords JSONB NOT NULL DEFAULT '[]'::jsonb;
+)sql",
   };
   return migrations;
 }

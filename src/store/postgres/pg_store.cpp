@@ -7,6 +7,7 @@
 #include <thread>
 #include <tuple>
 
+#include "common/json_parse.h"
 #include "common/text.h"
 #include "store/postgres/pg_schema.h"
 #include "store/postgres/pg_session.h"
@@ -74,26 +75,28 @@ class PostgresStore final : public Store {
       lock_catalog(tx);
       tx.exec0(
           "CREATE TEMP TABLE cinerec_movies_in (ord INTEGER, title TEXT, title_key TEXT, description TEXT, "
-          "genre_raw TEXT, genres TEXT, year TEXT, year_raw TEXT, poster TEXT, source TEXT, source_id TEXT) "
-          "ON COMMIT DROP");
+          "genre_raw TEXT, genres TEXT, year TEXT, year_raw TEXT, poster TEXT, source TEXT, source_id TEXT, "
+          "tagline TEXT, keywords TEXT) ON COMMIT DROP");
       {
         pqxx::stream_to copy(tx, "cinerec_movies_in",
                              std::vector<std::string>{"ord", "title", "title_key", "description", "genre_raw", "genres",
-                                                      "year", "year_raw", "poster", "source", "source_id"});
+                                                      "year", "year_raw", "poster", "source", "source_id",
+                                                      "tagline", "keywords"});
         for (std::size_t i = 0; i < records.size(); ++i) {
           const auto& r = records[i];
           copy << std::make_tuple(static_cast<long>(i), r.title, fold_for_search(r.title), r.description, r.genre_raw,
                                   nlohmann::json(r.genres).dump(), r.year ? std::to_string(*r.year) : std::string(),
-                                  r.year_raw, r.poster, r.source, r.source_id);
+                                  r.year_raw, r.poster, r.source, r.source_id, r.tagline,
+                                  nlohmann::json(r.keywords).dump());
         }
         copy.complete();
       }
       // A stored movie is unchanged when every field equals the incoming record's.
       const std::string incoming =
           "(s.title, s.description, s.genre_raw, s.genres::jsonb, NULLIF(s.year, '')::integer, s.year_raw, s.poster, "
-          "s.source, s.source_id)";
+          "s.source, s.source_id, s.tagline, s.keywords::jsonb)";
       const std::string stored = "(m.title, m.description, m.genre_raw, m.genres, m.year, m.year_raw, m.poster, "
-                                 "m.source, m.source_id)";
+                                 "m.source, m.source_id, m.tagline, m.keywords)";
       auto counts = tx.exec1(
           "SELECT count(*) FILTER (WHERE m.id IS NULL), "
           "count(*) FILTER (WHERE m.id IS NOT NULL AND " + stored + " IS DISTINCT FROM " + incoming + ") "  // sql-concat-ok: constant fragments, no input
@@ -105,13 +108,15 @@ class PostgresStore final : public Store {
       if (summary.added + summary.updated == 0) return summary;  // nothing to commit: the version stays
       tx.exec0("UPDATE movies m SET title = s.title, description = s.description, genre_raw = s.genre_raw, "
                "genres = s.genres::jsonb, year = NULLIF(s.year, '')::integer, year_raw = s.year_raw, "
-               "poster = s.poster, source = s.source, source_id = s.source_id, updated_at = now() "
+               "poster = s.poster, source = s.source, source_id = s.source_id, tagline = s.tagline, "
+               "keywords = s.keywords::jsonb, updated_at = now() "
                "FROM cinerec_movies_in s WHERE m.title_key = s.title_key AND " + stored + " IS DISTINCT FROM " +  // sql-concat-ok: constant fragments, no input
                incoming);
       // New movies get ids in file order, as in SQLite.
       tx.exec0("INSERT INTO movies(title, title_key, description, genre_raw, genres, year, year_raw, poster, source, "
-               "source_id) SELECT s.title, s.title_key, s.description, s.genre_raw, s.genres::jsonb, "
-               "NULLIF(s.year, '')::integer, s.year_raw, s.poster, s.source, s.source_id FROM cinerec_movies_in s "
+               "source_id, tagline, keywords) SELECT s.title, s.title_key, s.description, s.genre_raw, s.genres::jsonb, "
+               "NULLIF(s.year, '')::integer, s.year_raw, s.poster, s.source, s.source_id, s.tagline, s.keywords::jsonb "
+               "FROM cinerec_movies_in s "
                "WHERE NOT EXISTS (SELECT 1 FROM movies m WHERE m.title_key = s.title_key) ORDER BY s.ord");
       commit_write(tx);
       return summary;
@@ -122,7 +127,7 @@ class PostgresStore final : public Store {
     return session_.run<std::vector<Movie>>("read movies", [&](pqxx::connection& c) {
       pqxx::read_transaction tx(c);
       auto rows = tx.exec("SELECT id, title, description, genre_raw, genres::text, year, year_raw, poster, source, "
-                          "source_id FROM movies ORDER BY id");
+                          "source_id, tagline, keywords::text FROM movies ORDER BY id");
       std::vector<Movie> result;
       result.reserve(rows.size());
       for (const auto& row : rows) {
@@ -131,15 +136,14 @@ class PostgresStore final : public Store {
         m.title = row[1].as<std::string>();
         m.description = row[2].as<std::string>();
         m.genre_raw = row[3].as<std::string>();
-        auto genres = nlohmann::json::parse(row[4].as<std::string>(), nullptr, /*allow_exceptions=*/false);
-        if (genres.is_array())
-          for (const auto& g : genres)
-            if (g.is_string()) m.genres.push_back(g.get<std::string>());
+        m.genres = json_string_array(row[4].as<std::string>());
         if (!row[5].is_null()) m.year = row[5].as<int>();
         m.year_raw = row[6].as<std::string>();
         m.poster = row[7].as<std::string>();
         m.source = row[8].as<std::string>();
         m.source_id = row[9].as<std::string>();
+        m.tagline = row[10].as<std::string>();
+        m.keywords = json_string_array(row[11].as<std::string>());
         result.push_back(std::move(m));
       }
       return result;

@@ -67,6 +67,11 @@ CREATE TABLE query_cache (
   PRIMARY KEY (provider, model, text_hash)
 );
 )sql",
+      // 4: the source's tagline and subject keywords (TMDB), searched with the description.
+      R"sql(
+ALTER TABLE movies ADD COLUMN tagline TEXT NOT NULL DEFAULT '';
+ALTER TABLE movies ADD COLUMN keywords TEXT NOT NULL DEFAULT '[]'; -- JSON array of strings
+)sql",
   };
   return migrations;
 }

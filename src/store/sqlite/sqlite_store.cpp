@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "common/json_parse.h"
 #include "common/text.h"
 #include "store/sqlite/sqlite_schema.h"
 #include "store/vector_codec.h"
@@ -88,17 +89,19 @@ class SqliteStore final : public Store {
     }
     return in_transaction<UpsertSummary>([&]() -> Result<UpsertSummary> {
       UpsertSummary summary;
-      Statement find(db_, "SELECT id, title, description, genre_raw, genres, year, year_raw, poster, source, source_id "
-                          "FROM movies WHERE title_key = ?1");
+      Statement find(db_, "SELECT id, title, description, genre_raw, genres, year, year_raw, poster, source, source_id, "
+                          "tagline, keywords FROM movies WHERE title_key = ?1");
       Statement insert(db_, "INSERT INTO movies(title, title_key, description, genre_raw, genres, year, year_raw, "
-                            "poster, source, source_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                            "poster, source, source_id, tagline, keywords) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
       Statement update(db_, "UPDATE movies SET title = ?1, description = ?3, genre_raw = ?4, genres = ?5, year = ?6, "
-                            "year_raw = ?7, poster = ?8, source = ?9, source_id = ?10, "
+                            "year_raw = ?7, poster = ?8, source = ?9, source_id = ?10, tagline = ?11, keywords = ?12, "
                             "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE title_key = ?2");
       if (!find.prepared() || !insert.prepared() || !update.prepared()) return sqlite_error("prepare upsert");
       for (const auto& r : records) {
         std::string key = fold_for_search(r.title);
         std::string genres_json = nlohmann::json(r.genres).dump();
+        std::string keywords_json = nlohmann::json(r.keywords).dump();
         find.reset();
         find.bind(1, key);
         int rc = find.step();
@@ -108,7 +111,7 @@ class SqliteStore final : public Store {
           bool same = find.text(1) == r.title && find.text(2) == r.description && find.text(3) == r.genre_raw &&
                       find.text(4) == genres_json && (find.is_null(5) ? !r.year : (r.year && *r.year == find.int64(5))) &&
                       find.text(6) == r.year_raw && find.text(7) == r.poster && find.text(8) == r.source &&
-                      find.text(9) == r.source_id;
+                      find.text(9) == r.source_id && find.text(10) == r.tagline && find.text(11) == keywords_json;
           if (same) {
             ++summary.unchanged;
             continue;
@@ -129,6 +132,8 @@ class SqliteStore final : public Store {
         write->bind(8, r.poster);
         write->bind(9, r.source);
         write->bind(10, r.source_id);
+        write->bind(11, r.tagline);
+        write->bind(12, keywords_json);
         if (write->step() != SQLITE_DONE) return sqlite_error("write \"" + r.title + "\"");
       }
       if (summary.added + summary.updated > 0) CINEREC_TRY(bump_version());
@@ -137,8 +142,8 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<Movie>> movies() override {
-    Statement q(db_, "SELECT id, title, description, genre_raw, genres, year, year_raw, poster, source, source_id "
-                     "FROM movies ORDER BY id");
+    Statement q(db_, "SELECT id, title, description, genre_raw, genres, year, year_raw, poster, source, source_id, "
+                     "tagline, keywords FROM movies ORDER BY id");
     if (!q.prepared()) return sqlite_error("prepare movie list");
     std::vector<Movie> result;
     int rc;
@@ -148,15 +153,14 @@ class SqliteStore final : public Store {
       m.title = q.text(1);
       m.description = q.text(2);
       m.genre_raw = q.text(3);
-      auto genres = nlohmann::json::parse(q.text(4), nullptr, /*allow_exceptions=*/false);
-      if (genres.is_array())
-        for (const auto& g : genres)
-          if (g.is_string()) m.genres.push_back(g.get<std::string>());
+      m.genres = json_string_array(q.text(4));
       if (!q.is_null(5)) m.year = static_cast<int>(q.int64(5));
       m.year_raw = q.text(6);
       m.poster = q.text(7);
       m.source = q.text(8);
       m.source_id = q.text(9);
+      m.tagline = q.text(10);
+      m.keywords = json_string_array(q.text(11));
       result.push_back(std::move(m));
     }
     if (rc != SQLITE_DONE) return sqlite_error("read movies");

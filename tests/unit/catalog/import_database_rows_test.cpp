@@ -56,5 +56,45 @@ TEST(ImportDatabaseRows, EmptySynopsisIsKeptOnlyForRowsWithAnId) {
   EXPECT_NE(without_id.error().message.find("field \"description\" is empty"), std::string::npos);
 }
 
+TEST(ImportDatabaseRows, TmdbKeywordsAndTaglineAreMapped) {
+  // TMDB 5000's columns: JSON lists of {"id", "name"} objects for genres and keywords.
+  auto catalog = parse(
+      "budget,genres,id,keywords,original_title,overview,release_date,tagline,title\n"
+      "19000000,\"[{\"\"id\"\": 12, \"\"name\"\": \"\"Adventure\"\"}]\",105,"
+      "\"[{\"\"id\"\": 4379, \"\"name\"\": \"\"time travel\"\"}, {\"\"id\"\": 1, \"\"name\"\": \"\"delorean\"\"}]\","
+      "Back to the Future,A teenager goes back in time.,1985-07-03,\" He's the only kid ever to get into trouble "
+      "before he was born. \",Back to the Future\n"
+      "1,[],7,[],Plain,No extras.,2000-01-01,,Plain\n",
+      "tmdb");
+  ASSERT_TRUE(catalog.ok()) << catalog.error().message;
+  const auto& bttf = catalog->records[0];
+  EXPECT_EQ(bttf.keywords, (std::vector<std::string>{"time travel", "delorean"}));
+  EXPECT_EQ(bttf.tagline, "He's the only kid ever to get into trouble before he was born.");
+  EXPECT_EQ(bttf.genres, std::vector<std::string>{"Aventura"});
+  EXPECT_EQ(bttf.year, 1985);
+  EXPECT_TRUE(catalog->records[1].keywords.empty());
+  EXPECT_TRUE(catalog->records[1].tagline.empty());
+}
+
+TEST(ImportDatabaseRows, JsonRecordsCarryIdTaglineAndKeywordLists) {
+  fs::path p = fs::temp_directory_path() / ("cinerec-dbrows-" + std::to_string(::getpid()) + ".jsonl");
+  std::ofstream(p, std::ios::binary)
+      << R"({"id": 105, "title": "Regreso al futuro", "description": "Viaje en el tiempo.", "keywords": ["viaje en el tiempo", "delorean", "delorean"], "tagline": "Un clásico"})" "\n"
+      << R"({"id": "tt01", "title": "Otra", "description": "Nada.", "keywords": "boxeo; Filadelfia | superación"})" "\n";
+  auto catalog = read_catalog_file(p.string(), ImportOptions{});
+  ASSERT_TRUE(catalog.ok()) << catalog.error().message;
+  EXPECT_EQ(catalog->records[0].source_id, "105");
+  EXPECT_EQ(catalog->records[0].keywords, (std::vector<std::string>{"viaje en el tiempo", "delorean"}));
+  EXPECT_EQ(catalog->records[0].tagline, "Un clásico");
+  EXPECT_EQ(catalog->records[1].source_id, "tt01");
+  EXPECT_EQ(catalog->records[1].keywords, (std::vector<std::string>{"boxeo", "Filadelfia", "superación"}));
+  std::ofstream(p, std::ios::binary) << R"({"title": "Mala", "description": "x", "keywords": [1, 2]})" "\n";
+  auto bad = read_catalog_file(p.string(), ImportOptions{});
+  fs::remove(p);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("field \"keywords\" must be a string or a list of strings"), std::string::npos)
+      << bad.error().message;
+}
+
 }  // namespace
 }  // namespace cinerec

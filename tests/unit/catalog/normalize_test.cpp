@@ -41,6 +41,17 @@ TEST(NormalizeGenres, EnglishAndStructured) {
   EXPECT_EQ(normalize_genres("cosas raras"), Genres());
 }
 
+TEST(NormalizeKeywords, StructuredListsAndSeparatedText) {
+  using Strings = std::vector<std::string>;
+  EXPECT_EQ(normalize_keywords(R"([{"id": 1, "name": "time travel"}, {"id": 2, "name": " boxing "}])"),
+            (Strings{"time travel", "boxing"}));
+  EXPECT_EQ(normalize_keywords(R"(["a", "b", "a"])"), (Strings{"a", "b"}));
+  EXPECT_EQ(normalize_keywords("boxeo, Filadelfia; superación | boxeo"), (Strings{"boxeo", "Filadelfia", "superación"}));
+  EXPECT_TRUE(normalize_keywords("").empty());
+  EXPECT_TRUE(normalize_keywords("[]").empty());
+  EXPECT_EQ(normalize_keywords("[no json"), Strings{"[no json"});
+}
+
 TEST(NormalizeYear, AcceptsYearsAndDates) {
   EXPECT_EQ(normalize_year("1972"), 1972);
   EXPECT_EQ(normalize_year(" 2019 "), 2019);

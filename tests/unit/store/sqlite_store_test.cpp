@@ -129,6 +129,32 @@ TEST_F(SqliteStoreTest, SchemaIsVersionedAndWal) {
   EXPECT_NE(reopened.error().message.find("newer than this cinerec"), std::string::npos);
 }
 
+TEST_F(SqliteStoreTest, DatabaseOfAnEarlierSchemaIsMigratedKeepingItsMovies) {
+  // A file as cinerec wrote it before migration 4 (tagline, keywords): migrations 1-3 only.
+  store_.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  const auto& migrations = sqlite_migrations();
+  ASSERT_GE(migrations.size(), 4u);
+  for (std::size_t v = 0; v < 3; ++v)
+    ASSERT_EQ(sqlite3_exec(db, std::string(migrations[v]).c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 3; INSERT INTO movies(title, title_key, description) "
+                             "VALUES ('Tiburón', 'tiburon', 'Un tiburón.')", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto read_only = open_store(path_.string(), OpenMode::ReadOnly);
+  ASSERT_FALSE(read_only.ok());
+  EXPECT_NE(read_only.error().message.find("schema version 3 needs migrating"), std::string::npos);
+  auto opened = open_store(path_.string(), OpenMode::ReadWrite);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  auto movies = (*opened)->movies();
+  ASSERT_TRUE(movies.ok()) << movies.error().message;
+  ASSERT_EQ(movies->size(), 1u);
+  EXPECT_EQ((*movies)[0].title, "Tiburón");
+  EXPECT_EQ((*movies)[0].tagline, "");
+  EXPECT_TRUE((*movies)[0].keywords.empty());
+}
+
 TEST(OpenStore, MissingDatabaseIsNotCreatedForReading) {
   auto path = fs::temp_directory_path() / "cinerec-does-not-exist.db";
   fs::remove(path);

@@ -89,6 +89,32 @@ TEST_P(StoreContract, UpsertCountsAddedUpdatedUnchanged) {
   for (std::size_t i = 1; i < movies->size(); ++i) EXPECT_LT((*movies)[i - 1].id, (*movies)[i].id);
 }
 
+TEST_P(StoreContract, TaglineAndKeywordsRoundTripAndCountAsChanges) {
+  MovieRecord r = movie("Regreso al futuro");
+  r.tagline = "He's the only kid ever to get into trouble before he was born.";
+  r.keywords = {"time travel", "delorean", "1950s", "línea \"temporal\"\t\\N"};
+  ASSERT_TRUE(store_->upsert_movies({r, movie("Sin extras")}).ok());
+  auto same = store_->upsert_movies({r});
+  ASSERT_TRUE(same.ok()) << same.error().message;
+  EXPECT_EQ(same->unchanged, 1u);
+  MovieRecord retagged = r;
+  retagged.keywords.pop_back();
+  auto changed = store_->upsert_movies({retagged});
+  ASSERT_TRUE(changed.ok()) << changed.error().message;
+  EXPECT_EQ(changed->updated, 1u);
+  MovieRecord new_tagline = retagged;
+  new_tagline.tagline = "";
+  ASSERT_EQ(store_->upsert_movies({new_tagline})->updated, 1u);
+  ASSERT_TRUE(store_->upsert_movies({r}).ok());
+  auto movies = store_->movies();
+  ASSERT_TRUE(movies.ok());
+  ASSERT_EQ(movies->size(), 2u);
+  EXPECT_EQ((*movies)[0].tagline, r.tagline);
+  EXPECT_EQ((*movies)[0].keywords, r.keywords);
+  EXPECT_EQ((*movies)[1].tagline, "");
+  EXPECT_TRUE((*movies)[1].keywords.empty());
+}
+
 TEST_P(StoreContract, DuplicateTitlesInOneBatchChangeNothing) {
   ASSERT_TRUE(store_->upsert_movies({movie("Roma")}).ok());
   auto v0 = store_->version();
