@@ -20,6 +20,7 @@ struct EvalArgs {
   std::string model;
   double synonym_weight = RecommenderOptions::kDefaultSynonymWeight;
   std::string thesaurus;
+  Bm25Params bm25;
   bool json = false;
   bool quiet = false;
   EmbedderOptions embedder;  // --provider: prompts embedded by a provider (hybrid, or --vector-only)
@@ -89,6 +90,7 @@ int run_eval(const GlobalOptions& global, const EvalArgs& args) {
   RecommenderOptions options{vectors_model};
   options.synonym_weight = args.synonym_weight;
   options.thesaurus = args.thesaurus;
+  options.bm25 = args.bm25;
   auto recommender = Recommender::load(**store, options);
   if (!recommender.ok()) return fail(recommender.error());
   Ranker rank = [&](const std::string& prompt) { return recommender->recommend_offline(prompt, 10); };
@@ -183,6 +185,15 @@ void register_eval_commands(CLI::App& app, GlobalOptions& global) {
   eval->add_option("--synonym-weight", args->synonym_weight,
                    "weight of thesaurus synonyms in the BM25 query (0: none), for tuning")
       ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  eval->add_option("--bm25-k1", args->bm25.k1, "BM25 term-frequency saturation, for tuning")
+      ->check(CLI::Range(0.0, 10.0))
+      ->capture_default_str();
+  eval->add_option("--bm25-b", args->bm25.b, "BM25 length normalization (0..1), for tuning")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  eval->add_option("--title-weight", args->bm25.title_weight, "how many body occurrences a title word counts as")
+      ->check(CLI::Range(0.0, 20.0))
       ->capture_default_str();
   eval->add_option("--thesaurus", args->thesaurus,
                    "MyThes .dat file or WordNet directory (default: Debian's for the catalog's language)");

@@ -140,7 +140,7 @@ Result<Recommender> Recommender::load(Store& store, const RecommenderOptions& op
   // Analysis (stemmer, stop words) follows the catalog's language: the Spanish seed, or an English
   // catalog such as TMDB.
   r.language_ = detect_language(texts);
-  r.lexical_.emplace(docs, Bm25Params{}, r.language_);
+  r.lexical_.emplace(docs, options.bm25, r.language_);
   QueryUnderstandingOptions understanding;
   understanding.language = r.language_;
   understanding.synonyms = options.synonym_weight > 0.0;

@@ -70,6 +70,7 @@ struct RecommenderOptions {
   // (docs/RETRIEVAL.md).
   double synonym_weight = kDefaultSynonymWeight;
   std::string thesaurus{};  // empty: Debian's thesaurus for the catalog's language
+  Bm25Params bm25{};        // lexical scoring (index/lexical.h); the defaults are the tuned values
   static constexpr double kDefaultSynonymWeight = 0.0;
 };
 
