@@ -83,6 +83,8 @@ int run_embed(const GlobalOptions& global, const EmbedArgs& args) {
   } else {
     std::cout << "embedded " << s.embedded << " movies with " << what << " in " << s.batches
               << (s.batches == 1 ? " batch" : " batches") << " (" << s.up_to_date << " already up to date)\n";
+    store->reset();
+    return refresh_vector_index(global);
   }
   return 0;
 }

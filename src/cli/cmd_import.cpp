@@ -116,7 +116,9 @@ int run_import(const GlobalOptions& global, const ImportArgs& args) {
   bool has_embeddings = false;
   for (const auto& e : catalog->embeddings) has_embeddings |= e.has_value();
   if (has_embeddings) std::cout << "the file also holds embedding vectors; load them with: cinerec add-embeddings " << args.file << "\n";
-  return 0;
+  if (summary->added + summary->updated == 0 && !npy) return 0;
+  store->reset();
+  return refresh_vector_index(global);
 }
 
 struct AddEmbeddingsArgs {
@@ -158,7 +160,8 @@ int run_add_embeddings(const GlobalOptions& global, const AddEmbeddingsArgs& arg
             << dim << " dimensions) in " << (*store)->describe();
   if (unknown) std::cout << "; skipped " << unknown << " unknown titles";
   std::cout << "\n";
-  return 0;
+  store->reset();
+  return refresh_vector_index(global);
 }
 
 }  // namespace

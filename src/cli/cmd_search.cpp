@@ -42,9 +42,11 @@ int print(const Result<Recommendations>& recs, const SearchArgs& args) {
 }
 
 Result<Recommender> load_recommender(const GlobalOptions& global, const SearchArgs& args) {
+  auto options = recommender_options(global, args.model);
+  if (!options.ok()) return options.error();
   auto store = open_db(global, OpenMode::ReadOnly);
   if (!store.ok()) return store.error();
-  return Recommender::load(**store, RecommenderOptions{args.model});
+  return Recommender::load(**store, *options);
 }
 
 int run_similar(const GlobalOptions& global, const SearchArgs& args) {
@@ -174,12 +176,14 @@ void register_search_commands(CLI::App& app, GlobalOptions& global) {
   auto* similar = app.add_subcommand("similar", "movies most similar to a movie (cosine of stored vectors)");
   similar->add_option("title", similar_args->text, "movie title (case and accents ignored)")->required();
   add_search_options(similar, *similar_args);
+  add_vector_search_options(similar, global);
   similar->callback([&global, similar_args] { global.run = [&global, similar_args] { return run_similar(global, *similar_args); }; });
 
   auto recommend_args = std::make_shared<SearchArgs>();
   auto* recommend = app.add_subcommand("recommend", "movies for what you feel like watching");
   recommend->add_option("prompt", recommend_args->text, "what you feel like watching, in your words");
   add_search_options(recommend, *recommend_args);
+  add_vector_search_options(recommend, global);
   recommend->add_option("--like", recommend_args->liked, "a movie you liked: more like it (repeatable)");
   recommend->add_option("--dislike", recommend_args->disliked, "a movie you did not like: less like it (repeatable)");
   recommend->add_option("--strategy", recommend_args->strategy,

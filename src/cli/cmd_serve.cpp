@@ -42,7 +42,9 @@ Result<std::chrono::milliseconds> provider_cooldown(const ConfigSource& config) 
 int run_serve(const GlobalOptions& global, ServeArgs& args) {
   args.server.read_timeout_seconds = args.server.write_timeout_seconds = args.timeout_seconds;
   LiveCatalogOptions live_options;
-  live_options.recommender.model = args.model;
+  auto recommender_choice = recommender_options(global, args.model);
+  if (!recommender_choice.ok()) return fail(recommender_choice.error());
+  live_options.recommender = std::move(recommender_choice).value();
   live_options.watch = !args.no_reload;
   auto live = LiveCatalog::open(global.db, live_options, server_log);
   if (!live.ok()) return fail(live.error());
@@ -93,6 +95,7 @@ int run_serve(const GlobalOptions& global, ServeArgs& args) {
 void register_serve_command(CLI::App& app, GlobalOptions& global) {
   auto args = std::make_shared<ServeArgs>();
   auto* serve = app.add_subcommand("serve", "serve the web site and the JSON API (/api/openapi.json)");
+  add_vector_search_options(serve, global);
   serve->add_option("--host", args->server.host, "address to listen on")->capture_default_str();
   serve->add_option("--port", args->server.port, "port to listen on (0: any free port)")
       ->capture_default_str()

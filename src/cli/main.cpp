@@ -15,8 +15,13 @@ int main(int argc, char** argv) {
   global.db = env_db && *env_db ? env_db : "cinerec.db";
   app.add_option("--db", global.db, "database: a SQLite file path or a postgres://USER@HOST/DATABASE URL (env CINEREC_DB, default ./cinerec.db)")
       ->capture_default_str();
+  const char* env_index = std::getenv("CINEREC_VECTOR_INDEX");
+  global.vector_index = env_index && *env_index ? env_index : "";
+  app.add_option("--vector-index", global.vector_index,
+                 "HNSW index file of cinerec index (env CINEREC_VECTOR_INDEX, default: DB.hnsw beside a SQLite file)");
 
   register_import_commands(app, global);
+  register_index_commands(app, global);
   register_inspect_commands(app, global);
   register_search_commands(app, global);
   register_embed_commands(app, global);

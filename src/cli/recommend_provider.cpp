@@ -90,7 +90,9 @@ int recommend_with_provider(const GlobalOptions& global, const std::string& prov
                        (available.empty() ? std::string("it has no vectors at all") : "it has: " + available) +
                        "); run: " + embed_command(provider, options, model)});
   }
-  auto recommender = Recommender::load(*store, RecommenderOptions{model});
+  auto load_options = recommender_options(global, model);
+  if (!load_options.ok()) return print(load_options.error());
+  auto recommender = Recommender::load(*store, *load_options);
   if (!recommender.ok()) return print(recommender.error());
   auto query = embed_query(**embedder, prompt, use_cache ? store.get() : nullptr);
   if (!query.ok()) {

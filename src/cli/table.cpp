@@ -61,6 +61,7 @@ void print_recommendations(std::ostream& out, const Recommendations& recs, bool 
     }
   }
   for (const auto& notice : recs.notices) out << "note: " << notice << "\n";
+  if (explain && !recs.vector_search.empty()) out << "vector search: " << recs.vector_search << "\n";
 }
 
 }  // namespace cinerec::cli

@@ -50,6 +50,7 @@ nlohmann::ordered_json recommendations_json(const Recommendations& recs, bool ex
   }
   j["results"] = std::move(results);
   j["notices"] = recs.notices;
+  if (!recs.vector_search.empty()) j["vector_search"] = recs.vector_search;
   if (explain) j["understood"] = recs.understood;
   return j;
 }

@@ -148,6 +148,10 @@ Result<Recommender> Recommender::load(Store& store, const RecommenderOptions& op
   r.synonym_weight_ = options.synonym_weight;
   r.understanding_.emplace(texts, understanding);
 
+  if (options.vector_search.mode != VectorSearchMode::Exact && r.matrix_.dim > 0) {
+    r.vector_search_ = VectorSearch::open(options.vector_search, r.matrix_, r.vectors_fingerprint());
+  }
+
   std::vector<DuplicateCandidate> candidates;
   candidates.reserve(r.movies_.size());
   for (std::size_t i = 0; i < r.movies_.size(); ++i) {
@@ -168,10 +172,25 @@ static Status check_k(std::size_t k) {
   return Status::Ok();
 }
 
-std::size_t Recommender::candidates_for(std::size_t k, const RankingOptions& ranking) const {
-  std::size_t n = ranking.diversity > 0.0 ? std::max<std::size_t>(3 * k, 30) : k;
-  if (!ranking.keep_duplicates) n += duplicate_pairs_.size();
-  return std::min(n, movies_.size());
+std::vector<ScoredRow> Recommender::nearest_finished(const float* query, std::size_t k,
+                                                     const std::vector<std::uint8_t>& allowed,
+                                                     const RankingOptions& ranking, std::string* method) const {
+  // What finish() keeps needs k rows left after folding duplicates (and the MMR pool with diversity):
+  // start with that plus a margin, and widen while folding left too few and rows remain.
+  const std::size_t pool = ranking.diversity > 0.0 ? std::max<std::size_t>(3 * k, 30) : k;
+  std::size_t n = std::min(movies_.size(), ranking.keep_duplicates ? pool : 2 * pool + 16);
+  while (true) {
+    auto nearest = vector_search_.nearest(matrix_, query, n, allowed, method);
+    std::size_t distinct = nearest.size();
+    if (!ranking.keep_duplicates) {
+      std::vector<std::uint32_t> groups;
+      for (const auto& hit : nearest) groups.push_back(duplicate_group_[hit.row]);
+      std::sort(groups.begin(), groups.end());
+      distinct = static_cast<std::size_t>(std::unique(groups.begin(), groups.end()) - groups.begin());
+    }
+    if (distinct >= pool || nearest.size() < n || n == movies_.size()) return finish(std::move(nearest), k, ranking);
+    n = std::min(movies_.size(), 4 * n);
+  }
 }
 
 std::vector<ScoredRow> Recommender::finish(std::vector<ScoredRow> ranked, std::size_t k,
@@ -363,8 +382,9 @@ Result<Recommendations> Recommender::recommend_by_vector(std::string_view prompt
   if (ranking.vector_only) {
     auto allowed = filter_mask(movies_, filter);
     for (std::size_t i = 0; i < allowed.size(); ++i) allowed[i] &= has_vector_[i];
-    for (const auto& hit : finish(cosine_top_k(matrix_, unit.data(), candidates_for(k, ranking), &allowed), k, ranking))
+    for (const auto& hit : nearest_finished(unit.data(), k, allowed, ranking, &out.vector_search))
       out.results.push_back(scored(&movies_[hit.row], hit.score, 0.0f, hit.score));
+    if (!vector_search_.notice().empty()) out.notices.push_back(vector_search_.notice());
     return out;
   }
   // Hybrid: the prompt is read and searched exactly as offline; the provider's vector replaces the
@@ -397,7 +417,8 @@ Result<Recommendations> Recommender::similar(MovieId movie, std::size_t k, const
   out.query = m.title;
   out.provider = "stored";
   out.model = model_;
-  for (const auto& hit : finish(cosine_top_k(matrix_, matrix_.row(it->second), candidates_for(k, ranking), &allowed), k, ranking)) {
+  if (!vector_search_.notice().empty()) out.notices.push_back(vector_search_.notice());
+  for (const auto& hit : nearest_finished(matrix_.row(it->second), k, allowed, ranking, &out.vector_search)) {
     Recommendation rec = scored(&movies_[hit.row], hit.score, 0.0f, hit.score);
     rec.near = &m;
     out.results.push_back(std::move(rec));

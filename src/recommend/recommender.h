@@ -18,6 +18,7 @@
 #include "index/filter.h"
 #include "index/lexical.h"
 #include "recommend/query_understanding.h"
+#include "recommend/vector_search.h"
 #include "store/store.h"
 
 namespace cinerec {
@@ -61,6 +62,9 @@ struct Recommendations {
   std::vector<Recommendation> results;
   std::vector<std::string> notices;  // things the user should know (fallbacks, empty matches)
   std::vector<std::string> understood;  // how the prompt was read: genres, era, translations, typo fixes
+  // How the nearest vectors were found: "exact", "hnsw (ef N)", "hnsw+filter (ef N)"; empty when the
+  // ranking did not search vectors alone (the hybrid and offline paths score every movie).
+  std::string vector_search;
 };
 
 struct RecommenderOptions {
@@ -71,6 +75,9 @@ struct RecommenderOptions {
   double synonym_weight = kDefaultSynonymWeight;
   std::string thesaurus{};  // empty: Debian's thesaurus for the catalog's language
   Bm25Params bm25{};        // lexical scoring (index/lexical.h); the defaults are the tuned values
+  // Nearest-vector search for similar movies and vector-only prompts: exact, or the HNSW graph of
+  // `cinerec index` when the catalog is large (recommend/vector_search.h).
+  VectorSearchOptions vector_search{};
   static constexpr double kDefaultSynonymWeight = 0.0;
 };
 
@@ -125,6 +132,11 @@ class Recommender {
   // The snapshot's unit vectors: row r belongs to movies()[r]; rows of movies without a vector are zero.
   const MatrixView& vectors() const { return matrix_; }
   bool has_vector(std::size_t row) const { return row < has_vector_.size() && has_vector_[row]; }
+  // Identifies this snapshot's vectors (model, movie ids, vector bytes): what an HNSW index built from
+  // them is tagged with, so a later load can tell whether it still fits (recommend/vector_search.h).
+  std::string vectors_fingerprint() const { return vector_fingerprint(model_, movies_, matrix_, has_vector_); }
+  // How similar() and vector-only prompts search: "exact", or "hnsw" with the graph loaded.
+  const char* vector_search_method() const { return vector_search_.uses_graph() ? "hnsw" : "exact"; }
   std::optional<std::size_t> row_of(MovieId id) const;
   // One byte per row of movies(): 1 when the movie passes the filter.
   std::vector<std::uint8_t> allowed_rows(const MovieFilter& filter) const;
@@ -138,7 +150,10 @@ class Recommender {
   // of better-ranked rows, applies MMR when asked, keeps k.
   std::vector<ScoredRow> finish(std::vector<ScoredRow> ranked, std::size_t k, const RankingOptions& ranking) const;
   // How many candidates to rank before finish(), so k survive duplicate removal and MMR has a choice.
-  std::size_t candidates_for(std::size_t k, const RankingOptions& ranking) const;
+  // The k best allowed rows by vector similarity to `query`, finished (duplicates folded, MMR): the
+  // same rows a full ranking would give, from as few nearest-vector candidates as that needs.
+  std::vector<ScoredRow> nearest_finished(const float* query, std::size_t k, const std::vector<std::uint8_t>& allowed,
+                                          const RankingOptions& ranking, std::string* method) const;
   // Centroid of the lexical hits' vectors (unit length), or empty when none of them has a vector.
   std::vector<float> lexical_centroid(const std::vector<ScoredRow>& hits) const;
   // BM25 over the intent's rewritten prompt, with its synonyms at synonym_weight_.
@@ -162,6 +177,7 @@ class Recommender {
   MatrixView matrix_;
   std::optional<LexicalIndex> lexical_;
   std::optional<QueryUnderstanding> understanding_;
+  VectorSearch vector_search_;
   std::optional<TitleIndex> titles_;
   std::vector<DuplicatePair> duplicate_pairs_;
   std::vector<std::uint32_t> duplicate_group_;  // per row: the lowest row of its duplicate group

@@ -1,0 +1,75 @@
+// cinerec index: builds the HNSW graph of the catalog's vectors and saves it beside the store, where
+// similar / recommend / serve find it (recommend/vector_search.h). Also what import, add-embeddings and
+// embed call to keep an existing index in step with the vectors.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "index/hnsw.h"
+
+namespace cinerec::cli {
+namespace {
+
+struct IndexArgs {
+  std::string model;
+  HnswParams params;
+};
+
+Status build_index(const GlobalOptions& global, const IndexArgs& args, std::ostream& out) {
+  const std::string path = vector_index_path(global);
+  if (path.empty())
+    return Error{"no index file for a PostgreSQL catalog; name one with --vector-index PATH (or CINEREC_VECTOR_INDEX)"};
+  auto store = open_db(global, OpenMode::ReadOnly);
+  if (!store.ok()) return store.error();
+  RecommenderOptions options;
+  options.model = args.model;
+  options.vector_search.mode = VectorSearchMode::Exact;
+  auto recommender = Recommender::load(**store, options);
+  if (!recommender.ok()) return recommender.error();
+  if (recommender->model().empty()) return Error{"the catalog has no vectors to index; run cinerec embed first"};
+  const auto start = std::chrono::steady_clock::now();
+  auto graph = HnswIndex::build(recommender->vectors(), args.params);
+  if (!graph.ok()) return graph.error();
+  CINEREC_TRY(graph->save(path, recommender->vectors_fingerprint()));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char line[256];
+  std::snprintf(line, sizeof line, "indexed %zu vectors of model %s (M %zu, ef_construction %zu) in %.1f s: %s (%.1f MiB)\n",
+                graph->size(), recommender->model().c_str(), args.params.M, args.params.ef_construction, seconds,
+                path.c_str(), static_cast<double>(graph->memory_bytes()) / (1024.0 * 1024.0));
+  out << line;
+  return Status::Ok();
+}
+
+}  // namespace
+
+int refresh_vector_index(const GlobalOptions& global) {
+  const std::string path = vector_index_path(global);
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::exists(path, ec)) return 0;
+  auto built = build_index(global, IndexArgs{}, std::cout);
+  if (!built.ok()) return fail(Error{"the HNSW index " + path + " is out of date and could not be rebuilt: " +
+                                     built.error().message});
+  return 0;
+}
+
+void register_index_commands(CLI::App& app, GlobalOptions& global) {
+  auto args = std::make_shared<IndexArgs>();
+  auto* index = app.add_subcommand(
+      "index", "build the HNSW index of the catalog's vectors (used by similar / recommend / serve on large catalogs)");
+  index->add_option("--model", args->model, "index this model's vectors (default: the model with the most vectors)");
+  index->add_option("--M", args->params.M, "graph degree")->capture_default_str()->check(CLI::Range(2, 128));
+  index->add_option("--ef-construction", args->params.ef_construction, "candidates while inserting")
+      ->capture_default_str()
+      ->check(CLI::Range(8, 4096));
+  index->add_option("--threads", args->params.threads, "build threads (0: all)")->capture_default_str();
+  index->callback([&global, args] {
+    global.run = [&global, args] {
+      auto built = build_index(global, *args, std::cout);
+      return built.ok() ? 0 : fail(built.error());
+    };
+  });
+}
+
+}  // namespace cinerec::cli
