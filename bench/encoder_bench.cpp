@@ -1,7 +1,6 @@
 // Times the local encoder (text in, normalized sentence vector out: tokenization included) on the
 // cells the encoder benchmark asks for. Prints one JSON object per cell on stdout.
 //   cinerec_encoder_bench --model-dir DIR --texts FILE --threads N [--batches 1,32] [--seconds S] [--serve]
-//   cinerec_encoder_bench --fma-peak --threads N [--seconds S]   (prints {"threads", "fma_peak_gflops"})
 // FILE: {"<tokens>": ["text", ...], ...}, texts of about <tokens> tokens each.
 #include <algorithm>
 #include <chrono>
@@ -15,7 +14,6 @@
 #include <nlohmann/json.hpp>
 
 #include "embed/local/local_embedder.h"
-#include "fma_peak_avx2.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"local encoder benchmark"};
@@ -26,10 +24,8 @@ int main(int argc, char** argv) {
   bool serve = false;
   bool int8 = false;
   std::string embed_out;
-  bool fma_peak = false;
-  auto* model_option = app.add_option("--model-dir", model_dir);
-  auto* texts_option = app.add_option("--texts", texts_file);
-  app.add_flag("--fma-peak", fma_peak, "measure the float32 FMA rate of --threads threads and exit");
+  app.add_option("--model-dir", model_dir)->required();
+  app.add_option("--texts", texts_file)->required();
   app.add_option("--threads", threads);
   app.add_option("--batches", batches)->delimiter(',');
   app.add_option("--seconds", seconds);
@@ -37,15 +33,6 @@ int main(int argc, char** argv) {
   app.add_option("--embed-out", embed_out, "write the vectors of every text as JSON {tokens: [[...]]} and exit");
   app.add_flag("--serve", serve, "read cells \"<batch> <tokens> <seconds>\" from stdin");
   CLI11_PARSE(app, argc, argv);
-  if (fma_peak) {
-    std::cout << nlohmann::json{{"threads", threads}, {"fma_peak_gflops", measure_fma_peak_gflops(threads, seconds)}}.dump()
-              << std::endl;
-    return 0;
-  }
-  if (model_option->count() == 0 || texts_option->count() == 0) {
-    std::cerr << "--model-dir and --texts are required (or --fma-peak)\n";
-    return 2;
-  }
 
   cinerec::LocalEmbedderOptions options;
   options.model_dir = model_dir;

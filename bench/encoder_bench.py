@@ -55,25 +55,6 @@ def token_counter(model_dir):
     return lambda text: len(wordpiece(bert_words(text, True, True), vocab)) + 2
 
 
-def encoder_flops(cfg, tokens):
-    """Floating-point operations (a multiply-add counts 2) of one sequence through the encoder's matrix
-    products: per layer the Q, K, V and output projections (4 h x h) and the feed-forward (h x f, f x h)
-    for every token, and the attention scores and weighted sums (2 L x L x h). LayerNorm, GELU, softmax
-    and pooling are left out: they are a few percent."""
-    h, f, layers = cfg["hidden_size"], cfg["intermediate_size"], cfg["num_hidden_layers"]
-    return layers * (2 * tokens * (4 * h * h + 2 * h * f) + 4 * tokens * tokens * h)
-
-
-def fma_peak(binary, threads, tries=3):
-    """The best of `tries` measurements of the float32 FMA rate of `threads` threads, GFLOP/s."""
-    best = 0.0
-    for _ in range(tries):
-        out = subprocess.run([binary, "--fma-peak", "--threads", str(threads), "--seconds", "1"], check=True,
-                             capture_output=True, text=True).stdout
-        best = max(best, json.loads(out)["fma_peak_gflops"])
-    return best
-
-
 SHAPES = {
     "minilm-l6": "MiniLM-L6 (BERT, 6 layers, hidden 384, 12 heads, FFN 1536, WordPiece vocab 30522, mean pooling, "
                  "normalized)",
@@ -103,35 +84,26 @@ def write_markdown(path, result):
     body = ["<!-- encoder:begin -->",
             "Run of %s (`bash bench/run_encoder.sh`), %s, %d cores, load average at start %s. OpenBLAS %s (core %s) "
             "for both engines; PyTorch %s loads %s, runs with OMP_WAIT_POLICY=PASSIVE. %d rounds per cell, "
-            "median kept. Measured float32 FMA peak (AVX2, best of 3): %s GFLOP/s." % (
+            "median kept." % (
                 result["time"], env["cpu"], env["cores"], env["load_average"], env["openblas"], env["openblas_core"],
-                env["torch"], ", ".join(env["torch_blas"]), result["rounds"],
-                ", ".join("%s at %s thread%s" % (g, t, "" if t == "1" else "s")
-                          for t, g in env["fma_peak_gflops"].items()))]
+                env["torch"], ", ".join(env["torch_blas"]), result["rounds"])]
     for shape, model in result["models"].items():
         cells = [c for c in result["cells"] if c["shape"] == shape]
         acc = model["int8_cosine_to_fp32"]
         body += ["", "**%s**" % model["shape"], "",
-                 "| threads | batch | tokens | cinerec fp32 sent/s | PyTorch sent/s | **ratio** | fp32 GFLOP/s cinerec / "
-                 "PyTorch (% of FMA peak) | 1.5× PyTorch needs | cinerec int8 sent/s | int8 ratio | "
-                 "p50 ms cinerec / int8 / PyTorch |",
-                 "|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---|"]
+                 "| threads | batch | tokens | cinerec fp32 sent/s | PyTorch sent/s | **ratio** | cinerec int8 sent/s | "
+                 "int8 ratio | p50 ms cinerec / int8 / PyTorch |",
+                 "|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for c in cells:
-            body.append("| %d | %d | ~%d | %.1f | %.1f | **%.2f×** | %.1f (%.0f %%) / %.1f (%.0f %%) | %.0f %% | %.1f | "
-                        "%.2f× | %.1f / %.1f / %.1f |" % (
-                            c["threads"], c["batch"], c["tokens"], c["cinerec_sentences_per_s"],
-                            c["pytorch_sentences_per_s"], c["ratio"], c["cinerec_gflops"],
-                            c["cinerec_pct_of_fma_peak"], c["pytorch_gflops"], c["pytorch_pct_of_fma_peak"],
-                            c["target_pct_of_fma_peak"], c["cinerec-int8_sentences_per_s"], c["int8_ratio"],
-                            c["cinerec_p50_ms"], c["cinerec-int8_p50_ms"], c["pytorch_p50_ms"]))
+            body.append("| %d | %d | ~%d | %.1f | %.1f | **%.2f×** | %.1f | %.2f× | %.1f / %.1f / %.1f |" % (
+                c["threads"], c["batch"], c["tokens"], c["cinerec_sentences_per_s"], c["pytorch_sentences_per_s"],
+                c["ratio"], c["cinerec-int8_sentences_per_s"], c["int8_ratio"], c["cinerec_p50_ms"],
+                c["cinerec-int8_p50_ms"], c["pytorch_p50_ms"]))
         body += ["", "fp32 ratio: smallest %.2f×, largest %.2f×. int8 vs fp32 vectors over the %d benchmark texts: "
                  "cosine min %.5f, mean %.5f." % (min(c["ratio"] for c in cells), max(c["ratio"] for c in cells),
                                                  acc["texts"], acc["min"], acc["mean"])]
     body += ["", "Ratio = cinerec ÷ PyTorch throughput at equal threads (cinerec includes tokenization, PyTorch "
-             "does not); int8 = dynamic quantization of the linear layers. GFLOP/s counts the matrix products "
-             "(projections, feed-forward, attention) of the cell's sequences; \"1.5× PyTorch needs\" is the share "
-             "of the FMA peak cinerec's fp32 would have to reach for the target (above 100 %: not reachable in "
-             "fp32 on this machine).", "<!-- encoder:end -->"]
+             "does not); int8 = dynamic quantization of the linear layers.", "<!-- encoder:end -->"]
     body = "\n".join(body)
     text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
     begin, end = text.find("<!-- encoder:begin -->"), text.find("<!-- encoder:end -->")
@@ -143,20 +115,16 @@ def write_markdown(path, result):
         f.write(text)
 
 
-def bench_shape(args, shape, work, peaks):
+def bench_shape(args, shape, work):
     """Times the three engines on one generated model; returns (cells, model description, torch info)."""
     model = os.path.join(work, shape)
     subprocess.run([sys.executable, os.path.join(ROOT, "tests", "local_encoder", "make_models.py"), "--bench", shape,
                     model], check=True)
     count_tokens = token_counter(model)
     texts_file = os.path.join(work, shape + "-texts.json")
-    texts = {"12": make_texts(count_tokens, 12, 64), "200": make_texts(count_tokens, 200, 64)}
     with open(texts_file, "w") as f:
-        json.dump(texts, f, ensure_ascii=False)
-    with open(os.path.join(model, "config.json")) as f:
-        cfg = json.load(f)
-    flops_per_sentence = {int(k): statistics.mean(encoder_flops(cfg, count_tokens(t)) for t in pool)
-                          for k, pool in texts.items()}
+        json.dump({"12": make_texts(count_tokens, 12, 64), "200": make_texts(count_tokens, 200, 64)}, f,
+                  ensure_ascii=False)
 
     samples, extra = {}, {}
     for threads in [int(t) for t in args.threads.split(",")]:
@@ -205,13 +173,6 @@ def bench_shape(args, shape, work, peaks):
             c[engine + "_rounds"] = [round(r["sentences_per_s"], 2) for r in runs]
         c["ratio"] = c["cinerec_sentences_per_s"] / c["pytorch_sentences_per_s"]
         c["int8_ratio"] = c["cinerec-int8_sentences_per_s"] / c["pytorch_sentences_per_s"]
-        # fp32 arithmetic rate as a share of the measured FMA peak at the same thread count.
-        c["flops_per_sentence"] = flops_per_sentence[tokens]
-        for engine in ("cinerec", "pytorch"):
-            gflops = c[engine + "_sentences_per_s"] * flops_per_sentence[tokens] / 1e9
-            c[engine + "_gflops"] = gflops
-            c[engine + "_pct_of_fma_peak"] = 100 * gflops / peaks[threads]
-        c["target_pct_of_fma_peak"] = 1.5 * c["pytorch_pct_of_fma_peak"]
         cells.append(c)
     vectors = {}
     for name, flags in (("fp32", []), ("int8", ["--int8"])):
@@ -245,9 +206,8 @@ def main():
     work = tempfile.mkdtemp(prefix="cinerec-encoder-bench-")
     load = " ".join(open("/proc/loadavg").read().split()[:3])
     cells, models, extra = [], {}, {}
-    peaks = {t: fma_peak(args.binary, t) for t in [int(t) for t in args.threads.split(",")]}
     for shape in args.shapes.split(","):
-        shape_cells, models[shape], extra = bench_shape(args, shape, work, peaks)
+        shape_cells, models[shape], extra = bench_shape(args, shape, work)
         cells += shape_cells
     shutil.rmtree(work, ignore_errors=True)
     config, core = openblas_core()
@@ -257,8 +217,7 @@ def main():
         "models": models,
         "rounds": args.rounds,
         "environment": {"cpu": cpu_model(), "cores": os.cpu_count(), "load_average": load, "openblas": config,
-                        "openblas_core": core, "torch": extra.get("torch"), "torch_blas": extra.get("blas", []),
-                        "fma_peak_gflops": {str(t): round(g, 1) for t, g in peaks.items()}},
+                        "openblas_core": core, "torch": extra.get("torch"), "torch_blas": extra.get("blas", [])},
         "cells": cells,
     }
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
