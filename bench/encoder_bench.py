@@ -15,7 +15,6 @@ import datetime
 import json
 import math
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -27,6 +26,8 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(ROOT, "tests", "local_encoder"))
 from make_models import bert_words, wordpiece  # noqa: E402
 from texts import TRAINING  # noqa: E402
+
+from bench_support import cpu_model, replace_section  # noqa: E402
 
 
 def make_texts(count_tokens, tokens, count):
@@ -71,18 +72,9 @@ def openblas_core():
     return lib.openblas_get_config().decode(), lib.openblas_get_corename().decode()
 
 
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor()
-
-
 def write_markdown(path, result):
     env = result["environment"]
-    body = ["<!-- encoder:begin -->",
-            "Run of %s (`bash bench/run_encoder.sh`), %s, %d cores, load average at start %s. OpenBLAS %s (core %s) "
+    body = ["Run of %s (`bash bench/run_encoder.sh`), %s, %d cores, load average at start %s. OpenBLAS %s (core %s) "
             "for both engines; PyTorch %s loads %s, runs with OMP_WAIT_POLICY=PASSIVE. %d rounds per cell, "
             "median kept." % (
                 result["time"], env["cpu"], env["cores"], env["load_average"], env["openblas"], env["openblas_core"],
@@ -103,16 +95,10 @@ def write_markdown(path, result):
                  "cosine min %.5f, mean %.5f." % (min(c["ratio"] for c in cells), max(c["ratio"] for c in cells),
                                                  acc["texts"], acc["min"], acc["mean"])]
     body += ["", "Ratio = cinerec ÷ PyTorch throughput at equal threads (cinerec includes tokenization, PyTorch "
-             "does not); int8 = dynamic quantization of the linear layers.", "<!-- encoder:end -->"]
-    body = "\n".join(body)
+             "does not); int8 = dynamic quantization of the linear layers."]
     text = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    begin, end = text.find("<!-- encoder:begin -->"), text.find("<!-- encoder:end -->")
-    if begin >= 0 and end >= 0:
-        text = text[:begin] + body + text[end + len("<!-- encoder:end -->"):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + body + "\n"
     with open(path, "w") as f:
-        f.write(text)
+        f.write(replace_section(text, "encoder", "\n".join(body)))
 
 
 def bench_shape(args, shape, work):

@@ -13,13 +13,14 @@ import datetime
 import http.client
 import json
 import os
-import platform
 import re
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from bench_support import cpu_model, replace_section
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -100,14 +101,6 @@ def time_api(binary, db, users, rounds):
         server.wait(timeout=30)
 
 
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return platform.processor()
-
-
 def write_markdown(path, result):
     ev = result["eval_ratings"]
     rows = ["| model | hit@10 | NDCG@10 | issue's reference hit@10 |", "|---|---:|---:|---:|"]
@@ -139,13 +132,8 @@ def write_markdown(path, result):
     ])
     with open(path, encoding="utf-8") as f:
         doc = f.read()
-    begin, end = "<!-- personal:begin -->", "<!-- personal:end -->"
-    if begin not in doc or end not in doc:
-        sys.exit(f"{path}: markers {begin} / {end} not found")
-    head, rest = doc.split(begin, 1)
-    tail = rest.split(end, 1)[1]
     with open(path, "w", encoding="utf-8") as f:
-        f.write(head + begin + "\n" + block + "\n" + end + tail)
+        f.write(replace_section(doc, "personal", block))
 
 
 def main():

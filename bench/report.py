@@ -6,7 +6,8 @@ leaving the hand-written text around it alone. Also checks the issue's targets o
 import argparse
 import json
 import os
-import re
+
+from bench_support import replace_section
 
 
 def load(path):
@@ -136,13 +137,6 @@ def scan_section(run, name):
             md.append(f"| {name} | {'yes' if ok else '**no**'} | {measured} |")
         md.append("")
     return "\n".join(md)
-
-
-def replace_section(text, name, section):
-    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
-    if begin in text and end in text:
-        return re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: f"{begin}\n{section}\n{end}", text, flags=re.S)
-    return text + f"\n{begin}\n{section}\n{end}\n"
 
 
 def hnsw_section(runs, name):

@@ -13,16 +13,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+source bench/setup.sh
 cmake --build build -j2 --target cinerec_bench
 
 SIZES=${CINEREC_BENCH_SIZES:-"10000x1536 100000x1536 200000x1536 10000x384 100000x384 200000x384"}
 HNSW_SIZES=${CINEREC_BENCH_HNSW_SIZES-"50000x384 20000x1536"}
 HNSW_PARAMS=${CINEREC_BENCH_HNSW:-"--M 16 --ef-construction 100"}
 QUERIES=${CINEREC_BENCH_QUERIES:-128}
-PY=${CINEREC_PYTHON:-/usr/bin/python3}
-[[ -x "$PY" ]] || PY=python3
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT

@@ -8,12 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+source bench/setup.sh
 cmake --build build -j2 --target cinerec_encoder_bench
 
-PY=${CINEREC_PYTHON:-/usr/bin/python3}
-[[ -x "$PY" ]] || PY=python3
 "$PY" bench/encoder_bench.py --binary build/bench/cinerec_encoder_bench --rounds "${CINEREC_ENCODER_BENCH_ROUNDS:-2}" \
   --json bench/results/encoder.json --markdown docs/BENCHMARKS.md
 echo "wrote bench/results/encoder.json and docs/BENCHMARKS.md" >&2

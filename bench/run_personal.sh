@@ -9,12 +9,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/install-deps.sh
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+source bench/setup.sh
 cmake --build build -j2 --target cinerec
 
-PY=${CINEREC_PYTHON:-/usr/bin/python3}
-[[ -x "$PY" ]] || PY=python3
 CATALOGS=${CINEREC_CATALOGS:-../shared/catalogs}
 "$PY" bench/personal_bench.py --binary build/cinerec --catalogs "$CATALOGS" \
   --json bench/results/personal.json --markdown docs/PERSONAL.md
