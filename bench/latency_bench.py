@@ -19,18 +19,7 @@ import tempfile
 import time
 import urllib.parse
 
-from bench_support import cpu_model, replace_section
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))]
-
-
-def summary(seconds):
-    ms = [s * 1000 for s in seconds]
-    return {"calls": len(ms), "p50_ms": round(percentile(ms, 50), 3), "p99_ms": round(percentile(ms, 99), 3),
-            "max_ms": round(max(ms), 3)}
+from bench_support import cpu_model, latency_summary, replace_section
 
 
 def run(binary, db, *args):
@@ -126,7 +115,7 @@ def main():
             sys.exit(f"the HNSW run did not use the graph: {methods}")
         found = sum(len({r["id"] for r in a["results"]} & {r["id"] for r in e["results"]}) for a, e in zip(approx, exact))
         result["hnsw_recall_at_10"] = round(found / (10 * len(ids)), 4)
-    result["requests"] = {name: summary(s) for name, s in runs.items()}
+    result["requests"] = {name: latency_summary(s) for name, s in runs.items()}
     with open(args.json, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=2)
         f.write("\n")

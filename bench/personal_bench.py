@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from bench_support import cpu_model, replace_section
+from bench_support import cpu_model, latency_summary, replace_section
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -28,18 +28,6 @@ ROOT = os.path.dirname(HERE)
 # The simple references' hit@10 quoted by issue 7 for this protocol, and its target for the hybrid.
 ISSUE_REFERENCE = {"popularity": 0.05, "content": 0.04, "item-knn": 0.10, "ease": 0.14}
 TARGET_HIT_AT_10 = 0.18
-
-
-def percentile(values, p):
-    ordered = sorted(values)
-    rank = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[rank]
-
-
-def timing_summary(seconds):
-    ms = [s * 1000 for s in seconds]
-    return {"calls": len(ms), "p50_ms": round(percentile(ms, 50), 3), "p99_ms": round(percentile(ms, 99), 3),
-            "mean_ms": round(statistics.fmean(ms), 3), "max_ms": round(max(ms), 3)}
 
 
 class Cinerec:
@@ -163,9 +151,9 @@ def main():
         users = sorted({row.split(",")[0] for row in open(os.path.join(ml, "ratings.csv"), encoding="utf-8")
                         if row[:1].isdigit()}, key=int)
         print(f"timing the API for {len(users)} users", file=sys.stderr)
-        result["api_recommend"] = timing_summary(time_api(args.binary, cinerec.db, users, args.api_rounds))
+        result["api_recommend"] = latency_summary(time_api(args.binary, cinerec.db, users, args.api_rounds))
         print("timing cinerec recommend --user", file=sys.stderr)
-        result["cli_recommend"] = timing_summary(time_cli_recommend(cinerec, users[:args.cli_users]))
+        result["cli_recommend"] = latency_summary(time_cli_recommend(cinerec, users[:args.cli_users]))
     result["issue_reference_hit_at_10"] = ISSUE_REFERENCE
     result["target_hit_at_10"] = TARGET_HIT_AT_10
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
