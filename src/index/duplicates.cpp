@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 #include <numeric>
 #include <unordered_map>
 
@@ -62,22 +63,46 @@ std::vector<DuplicatePair> find_duplicates(const std::vector<DuplicateCandidate>
   std::vector<DuplicatePair> pairs;
   if (items.size() < 2) return pairs;
   auto text = tfidf_vectors(items, language);
-  for (std::uint32_t a = 0; a < items.size(); ++a) {
-    for (std::uint32_t b = a + 1; b < items.size(); ++b) {
-      const auto &x = items[a], &y = items[b];
-      const bool years_known = x.year && y.year;
-      if (years_known && std::abs(*x.year - *y.year) > options.max_year_gap) continue;
-      const bool vectors = x.vector && y.vector && dim > 0;
-      double vc = vectors ? static_cast<double>(dot(x.vector, y.vector, dim)) : 0.0;
-      if (vectors && vc < options.min_vector_cosine) continue;
-      double tc = sparse_dot(text[a], text[b]);
-      double needed = !years_known ? options.min_text_cosine_alone
-                      : vectors    ? options.min_text_cosine
-                                   : options.min_text_cosine_same_year;
-      if (tc < needed) continue;
-      pairs.push_back({a, b, vc, tc});
-    }
+  auto consider = [&](std::uint32_t a, std::uint32_t b) {
+    const auto &x = items[a], &y = items[b];
+    const bool years_known = x.year && y.year;
+    if (years_known && std::abs(*x.year - *y.year) > options.max_year_gap) return;
+    const bool vectors = x.vector && y.vector && dim > 0;
+    double vc = vectors ? static_cast<double>(dot(x.vector, y.vector, dim)) : 0.0;
+    if (vectors && vc < options.min_vector_cosine) return;
+    double tc = sparse_dot(text[a], text[b]);
+    double needed = !years_known ? options.min_text_cosine_alone
+                    : vectors    ? options.min_text_cosine
+                                 : options.min_text_cosine_same_year;
+    if (tc < needed) return;
+    pairs.push_back({a, b, vc, tc});
+  };
+  // Two films whose years are both known pair only within max_year_gap years, so rows are bucketed by
+  // year and a dated row visits only its neighbouring years and the undated rows: on a large catalog
+  // that skips almost every pair (all pairs would be n^2 / 2 checks).
+  std::map<int, std::vector<std::uint32_t>> by_year;  // rows ascending within a year
+  std::vector<std::uint32_t> undated;
+  for (std::uint32_t i = 0; i < items.size(); ++i) {
+    if (items[i].year) by_year[*items[i].year].push_back(i);
+    else undated.push_back(i);
   }
+  const auto n = static_cast<std::uint32_t>(items.size());
+  for (std::uint32_t a = 0; a < n; ++a) {
+    if (!items[a].year) {
+      for (std::uint32_t b = a + 1; b < n; ++b) consider(a, b);
+      continue;
+    }
+    const int year = *items[a].year;
+    for (auto it = by_year.lower_bound(year - options.max_year_gap);
+         it != by_year.end() && it->first <= year + options.max_year_gap; ++it) {
+      const auto& rows = it->second;
+      for (auto b = std::upper_bound(rows.begin(), rows.end(), a); b != rows.end(); ++b) consider(a, *b);
+    }
+    for (auto b = std::upper_bound(undated.begin(), undated.end(), a); b != undated.end(); ++b) consider(a, *b);
+  }
+  // The order of the all-pairs scan: by first row, then second.
+  std::sort(pairs.begin(), pairs.end(),
+            [](const DuplicatePair& p, const DuplicatePair& q) { return p.a != q.a ? p.a < q.a : p.b < q.b; });
   return pairs;
 }
 
