@@ -149,7 +149,7 @@ Result<Recommender> Recommender::load(Store& store, const RecommenderOptions& op
   r.understanding_.emplace(texts, understanding);
 
   if (options.vector_search.mode != VectorSearchMode::Exact && r.matrix_.dim > 0) {
-    r.vector_search_ = VectorSearch::open(options.vector_search, r.matrix_, r.vectors_fingerprint());
+    r.vector_search_ = VectorSearch::open(options.vector_search, r.matrix_, [&r] { return r.vectors_fingerprint(); });
   }
 
   std::vector<DuplicateCandidate> candidates;
@@ -174,13 +174,14 @@ static Status check_k(std::size_t k) {
 
 std::vector<ScoredRow> Recommender::nearest_finished(const float* query, std::size_t k,
                                                      const std::vector<std::uint8_t>& allowed,
-                                                     const RankingOptions& ranking, std::string* method) const {
+                                                     const RankingOptions& ranking, Recommendations& out) const {
+  if (!vector_search_.notice().empty()) out.notices.push_back(vector_search_.notice());
   // What finish() keeps needs k rows left after folding duplicates (and the MMR pool with diversity):
   // start with that plus a margin, and widen while folding left too few and rows remain.
   const std::size_t pool = ranking.diversity > 0.0 ? std::max<std::size_t>(3 * k, 30) : k;
   std::size_t n = std::min(movies_.size(), ranking.keep_duplicates ? pool : 2 * pool + 16);
   while (true) {
-    auto nearest = vector_search_.nearest(matrix_, query, n, allowed, method);
+    auto nearest = vector_search_.nearest(matrix_, query, n, allowed, &out.vector_search);
     std::size_t distinct = nearest.size();
     if (!ranking.keep_duplicates) {
       std::vector<std::uint32_t> groups;
@@ -382,9 +383,8 @@ Result<Recommendations> Recommender::recommend_by_vector(std::string_view prompt
   if (ranking.vector_only) {
     auto allowed = filter_mask(movies_, filter);
     for (std::size_t i = 0; i < allowed.size(); ++i) allowed[i] &= has_vector_[i];
-    for (const auto& hit : nearest_finished(unit.data(), k, allowed, ranking, &out.vector_search))
+    for (const auto& hit : nearest_finished(unit.data(), k, allowed, ranking, out))
       out.results.push_back(scored(&movies_[hit.row], hit.score, 0.0f, hit.score));
-    if (!vector_search_.notice().empty()) out.notices.push_back(vector_search_.notice());
     return out;
   }
   // Hybrid: the prompt is read and searched exactly as offline; the provider's vector replaces the
@@ -417,8 +417,7 @@ Result<Recommendations> Recommender::similar(MovieId movie, std::size_t k, const
   out.query = m.title;
   out.provider = "stored";
   out.model = model_;
-  if (!vector_search_.notice().empty()) out.notices.push_back(vector_search_.notice());
-  for (const auto& hit : nearest_finished(matrix_.row(it->second), k, allowed, ranking, &out.vector_search)) {
+  for (const auto& hit : nearest_finished(matrix_.row(it->second), k, allowed, ranking, out)) {
     Recommendation rec = scored(&movies_[hit.row], hit.score, 0.0f, hit.score);
     rec.near = &m;
     out.results.push_back(std::move(rec));

@@ -135,8 +135,6 @@ class Recommender {
   // Identifies this snapshot's vectors (model, movie ids, vector bytes): what an HNSW index built from
   // them is tagged with, so a later load can tell whether it still fits (recommend/vector_search.h).
   std::string vectors_fingerprint() const { return vector_fingerprint(model_, movies_, matrix_, has_vector_); }
-  // How similar() and vector-only prompts search: "exact", or "hnsw" with the graph loaded.
-  const char* vector_search_method() const { return vector_search_.uses_graph() ? "hnsw" : "exact"; }
   std::optional<std::size_t> row_of(MovieId id) const;
   // One byte per row of movies(): 1 when the movie passes the filter.
   std::vector<std::uint8_t> allowed_rows(const MovieFilter& filter) const;
@@ -151,9 +149,10 @@ class Recommender {
   std::vector<ScoredRow> finish(std::vector<ScoredRow> ranked, std::size_t k, const RankingOptions& ranking) const;
   // How many candidates to rank before finish(), so k survive duplicate removal and MMR has a choice.
   // The k best allowed rows by vector similarity to `query`, finished (duplicates folded, MMR): the
-  // same rows a full ranking would give, from as few nearest-vector candidates as that needs.
+  // same rows a full ranking would give, from as few nearest-vector candidates as that needs. Sets
+  // out.vector_search to the search used and adds its notice (a missing or stale graph) to out.notices.
   std::vector<ScoredRow> nearest_finished(const float* query, std::size_t k, const std::vector<std::uint8_t>& allowed,
-                                          const RankingOptions& ranking, std::string* method) const;
+                                          const RankingOptions& ranking, Recommendations& out) const;
   // Centroid of the lexical hits' vectors (unit length), or empty when none of them has a vector.
   std::vector<float> lexical_centroid(const std::vector<ScoredRow>& hits) const;
   // BM25 over the intent's rewritten prompt, with its synonyms at synonym_weight_.

@@ -230,6 +230,4 @@ std::vector<std::string> Thesaurus::synonyms(std::string_view folded_word, std::
   return out;
 }
 
-std::size_t Thesaurus::size() const { return meanings_.size() + senses_.size(); }
-
 }  // namespace cinerec

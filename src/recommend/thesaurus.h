@@ -45,8 +45,6 @@ class Thesaurus {
   // Empty when the word is unknown.
   std::vector<std::string> synonyms(std::string_view folded_word, std::size_t senses = 1) const;
 
-  std::size_t size() const;
-
  private:
   // MyThes: folded headword -> its meanings, each a list of folded one-word synonyms.
   std::unordered_map<std::string, std::vector<std::vector<std::string>>> meanings_;

@@ -59,7 +59,8 @@ std::string vector_fingerprint(const std::string& model, const std::vector<Movie
          " vectors=" + hex;
 }
 
-VectorSearch VectorSearch::open(const VectorSearchOptions& options, const MatrixView& m, const std::string& fingerprint) {
+VectorSearch VectorSearch::open(const VectorSearchOptions& options, const MatrixView& m,
+                                const std::function<std::string()>& fingerprint) {
   VectorSearch s;
   s.ef_ = options.ef;
   if (options.mode == VectorSearchMode::Exact || m.rows == 0) return s;
@@ -73,7 +74,7 @@ VectorSearch VectorSearch::open(const VectorSearchOptions& options, const Matrix
     return s;
   }
   auto tag = HnswIndex::load_tag(options.index_path);
-  if (!tag.ok() || *tag != fingerprint) {
+  if (!tag.ok() || *tag != fingerprint()) {
     s.notice_ = "the HNSW index " + options.index_path +
                 (tag.ok() ? " was built from other vectors" : " is unreadable: " + tag.error().message) +
                 "; searched exactly (rebuild it with: cinerec index)";

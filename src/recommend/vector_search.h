@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,10 +39,12 @@ class VectorSearch {
  public:
   VectorSearch() = default;
 
-  // Loads the graph at options.index_path when the mode and catalog size call for it and its
-  // fingerprint equals `fingerprint`; otherwise keeps to the exact scan, with notice() saying why when
-  // the graph was asked for (mode Hnsw) or exists but is stale.
-  static VectorSearch open(const VectorSearchOptions& options, const MatrixView& m, const std::string& fingerprint);
+  // Loads the graph at options.index_path when the mode and catalog size call for it and its tag
+  // equals `fingerprint()`; otherwise keeps to the exact scan, with notice() saying why when the graph
+  // was asked for (mode Hnsw) or exists but is stale. The fingerprint (a pass over every vector) is
+  // only computed when there is a graph file to compare it with.
+  static VectorSearch open(const VectorSearchOptions& options, const MatrixView& m,
+                           const std::function<std::string()>& fingerprint);
 
   // Best `n` allowed rows for a unit query, best first (ties to the lower row). `method` is set to
   // "exact" or "hnsw (ef N)" (with "+filter" when the filter made the graph search widen).

@@ -84,7 +84,7 @@ TEST(VectorSearch, AFreshGraphAnswersWithTheExactNeighboursAndSaysSo) {
   IndexFile f;
   save_graph(f, fingerprint());
   const auto& c = catalog();
-  auto search = VectorSearch::open(options_for(f), c.view(), fingerprint());
+  auto search = VectorSearch::open(options_for(f), c.view(), fingerprint);
   ASSERT_TRUE(search.uses_graph()) << search.notice();
   EXPECT_EQ(search.notice(), "");
   std::vector<std::uint8_t> all(kRows, 1);
@@ -115,14 +115,14 @@ TEST(VectorSearch, AStaleOrMissingGraphFallsBackToTheScanWithANotice) {
   const auto& c = catalog();
   std::vector<std::uint8_t> all(kRows, 1);
   // Asked for, but there is none.
-  auto none = VectorSearch::open(options_for(f, VectorSearchMode::Hnsw), c.view(), fingerprint());
+  auto none = VectorSearch::open(options_for(f, VectorSearchMode::Hnsw), c.view(), fingerprint);
   EXPECT_FALSE(none.uses_graph());
   EXPECT_NE(none.notice().find("no HNSW index at " + f.path.string()), std::string::npos);
   // Auto without an index: the scan, silently.
-  EXPECT_EQ(VectorSearch::open(options_for(f), c.view(), fingerprint()).notice(), "");
+  EXPECT_EQ(VectorSearch::open(options_for(f), c.view(), fingerprint).notice(), "");
 
   save_graph(f, "model=synthetic-32 rows=3000 dim=32 vectors=0000000000000000");
-  auto stale = VectorSearch::open(options_for(f), c.view(), fingerprint());
+  auto stale = VectorSearch::open(options_for(f), c.view(), fingerprint);
   EXPECT_FALSE(stale.uses_graph());
   EXPECT_NE(stale.notice().find("was built from other vectors"), std::string::npos);
   EXPECT_NE(stale.notice().find("cinerec index"), std::string::npos);
@@ -140,9 +140,9 @@ TEST(VectorSearch, AutoKeepsSmallCatalogsAndExactModeOnTheScan) {
   const auto& c = catalog();
   auto small = options_for(f);
   small.auto_min_rows = kRows + 1;
-  EXPECT_FALSE(VectorSearch::open(small, c.view(), fingerprint()).uses_graph());
-  EXPECT_FALSE(VectorSearch::open(options_for(f, VectorSearchMode::Exact), c.view(), fingerprint()).uses_graph());
-  EXPECT_TRUE(VectorSearch::open(options_for(f, VectorSearchMode::Hnsw), c.view(), fingerprint()).uses_graph());
+  EXPECT_FALSE(VectorSearch::open(small, c.view(), fingerprint).uses_graph());
+  EXPECT_FALSE(VectorSearch::open(options_for(f, VectorSearchMode::Exact), c.view(), fingerprint).uses_graph());
+  EXPECT_TRUE(VectorSearch::open(options_for(f, VectorSearchMode::Hnsw), c.view(), fingerprint).uses_graph());
   EXPECT_FALSE(parse_vector_search_mode("fast").ok());
   EXPECT_EQ(*parse_vector_search_mode("hnsw"), VectorSearchMode::Hnsw);
 }
