@@ -106,7 +106,7 @@ Result<RawRecord> record_from_json(const json& object, const std::string& where)
   r.title = **title;
   auto description = string_field(object, "description", where, false);
   if (!description.ok()) return description.error();
-  if (!*description) return Error{where + ": missing field \"description\" (movie \"" + r.title + "\")"};
+  if (!*description) return Error{where + ": missing field \"description\" (movie " + quote_for_message(r.title) + ")"};
   r.description = **description;
   auto genre = string_field(object, "genre", where, false);
   if (!genre.ok()) return genre.error();
@@ -317,17 +317,17 @@ Result<ParsedCatalog> read_catalog_file(const std::string& path, const ImportOpt
     if (m.description.empty()) {
       // A row of a movie database (it has an id) is kept without a synopsis, so ratings that name its id
       // still find it; the title stands in for the text that search and embeddings read.
-      if (!database_row) return Error{r.location + ": field \"description\" is empty (movie \"" + m.title + "\")"};
+      if (!database_row) return Error{r.location + ": field \"description\" is empty (movie " + quote_for_message(m.title) + ")"};
       warn("empty description; the title stands in for it");
       m.description = m.title;
     }
     if (auto it = distinct_titles.find(i); it != distinct_titles.end()) {
-      warn("title \"" + m.title + "\" is shared with another film of the file; stored as \"" + it->second + "\"");
+      warn("title " + quote_for_message(m.title) + " is shared with another film of the file; stored as " + quote_for_message(it->second));
       m.title = it->second;
     }
     auto key = fold_for_search(m.title);
     if (auto [it, inserted] = first_location_of_title.emplace(key, r.location); !inserted)
-      return Error{r.location + ": duplicate title \"" + m.title + "\" (first at " + it->second + ")"};
+      return Error{r.location + ": duplicate title " + quote_for_message(m.title) + " (first at " + it->second + ")"};
     m.genre_raw = r.genre;
     m.genres = normalize_genres(r.genre);
     if (!r.has_genre) warn("no genre field");

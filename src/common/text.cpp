@@ -1,5 +1,7 @@
 #include "common/text.h"
 
+#include <cstdio>
+
 #include <utf8proc.h>
 
 #include <algorithm>
@@ -129,6 +131,28 @@ std::vector<std::string_view> split_on(std::string_view text, char sep) {
     start = pos + 1;
   }
   return parts;
+}
+
+std::string quote_for_message(std::string_view value) {
+  std::string out = "\"";
+  for (unsigned char c : value) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          char hex[8];
+          std::snprintf(hex, sizeof hex, "\\u%04x", c);
+          out += hex;
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace cinerec

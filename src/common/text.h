@@ -25,6 +25,11 @@ std::vector<std::string> split_words(std::string_view folded);
 // Trims ASCII whitespace at both ends.
 std::string_view trim(std::string_view text);
 
+// `value` in double quotes for a one-line message: the quote, the backslash and control characters
+// (newline, tab, ...) are written as JSON-style escapes, so a title with a line break cannot split an
+// error message in two. Other bytes, UTF-8 included, are kept as they are.
+std::string quote_for_message(std::string_view value);
+
 // The pieces of `text` between occurrences of `sep` (n separators give n + 1 pieces, empty ones kept).
 std::vector<std::string_view> split_on(std::string_view text, char sep);
 

@@ -68,7 +68,7 @@ class PostgresStore final : public Store {
     std::set<std::string> keys;
     for (std::size_t i = 0; i < records.size(); ++i) {
       if (!keys.insert(fold_for_search(records[i].title)).second)
-        return Error{"record " + std::to_string(i) + ": duplicate title \"" + records[i].title + "\" in one batch"};
+        return Error{"record " + std::to_string(i) + ": duplicate title " + quote_for_message(records[i].title) + " in one batch"};
     }
     return session_.run<UpsertSummary>("import movies", [&](pqxx::connection& c) {
       pqxx::work tx(c);

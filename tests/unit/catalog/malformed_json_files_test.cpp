@@ -8,6 +8,7 @@
 
 #include "catalog/embeddings_file.h"
 #include "catalog/import.h"
+#include "common/text.h"
 
 namespace cinerec {
 namespace {
@@ -42,6 +43,17 @@ TEST(MalformedJsonFiles, SyntaxErrorsKeepTheirPosition) {
   EXPECT_EQ(catalog_error("{\"title\": \"A\", \"description\": \"x\"}\n{\"title\": }\n", "syntax.jsonl"),
             ":2:11: malformed JSON line: unexpected '}'; expected '[', '{', or a literal");
   EXPECT_EQ(catalog_error("[{\"title\": \"A\",,}]", "syntax.json"), ":1:16: malformed JSON: unexpected ','; expected string literal");
+}
+
+TEST(MalformedJsonFiles, ATitleWithALineBreakKeepsTheErrorOnOneLine) {
+  // Found by fuzz_catalog_import: the title is quoted with its line break escaped.
+  EXPECT_EQ(catalog_error("[{\"title\":\"Ar warsccio\\n \\\"x\\\"\",\"description\":null}]", "newline.json"),
+            ":1 (record 1): missing field \"description\" (movie \"Ar warsccio\\n \\\"x\\\"\")");
+  EXPECT_EQ(catalog_error("title,description\n\"Ro\nma\",a\n\"Ro\nma\",b\n", "newline.csv").find('\n'), std::string::npos);
+}
+
+TEST(QuotedForMessages, EscapesQuotesBackslashesAndControlCharacters) {
+  EXPECT_EQ(quote_for_message("El \"Padrino\"\n\t\\ ñ\x01"), "\"El \\\"Padrino\\\"\\n\\t\\\\ ñ\\u0001\"");
 }
 
 TEST(MalformedJsonFiles, VectorFilesRefuseOverflowingNumbers) {
