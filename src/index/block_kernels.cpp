@@ -67,13 +67,13 @@ float f16_to_f32(std::uint16_t h) {
 namespace {
 
 void f32_portable(const float* const* rows, std::size_t nrows, const float* queries, std::size_t nq,
-                  std::size_t dim, float* out, std::size_t ld) {
+                  std::size_t dim, float* out, std::size_t ld, Prefetch) {
   for (std::size_t q = 0; q < nq; ++q)
     for (std::size_t r = 0; r < nrows; ++r) out[q * ld + r] = dot_portable(queries + q * dim, rows[r], dim);
 }
 
 void f16_portable(const std::uint16_t* const* rows, std::size_t nrows, const float* queries, std::size_t nq,
-                  std::size_t dim, float* out, std::size_t ld) {
+                  std::size_t dim, float* out, std::size_t ld, Prefetch) {
   for (std::size_t q = 0; q < nq; ++q) {
     const float* qv = queries + q * dim;
     for (std::size_t r = 0; r < nrows; ++r) {
@@ -90,7 +90,7 @@ void f16_portable(const std::uint16_t* const* rows, std::size_t nrows, const flo
 }
 
 void i8_portable(const std::int8_t* const* rows, std::size_t nrows, const std::int8_t* queries, std::size_t nq,
-                 std::size_t dim, std::int32_t* out, std::size_t ld) {
+                 std::size_t dim, std::int32_t* out, std::size_t ld, Prefetch) {
   for (std::size_t q = 0; q < nq; ++q) {
     const std::int8_t* qv = queries + q * dim;
     for (std::size_t r = 0; r < nrows; ++r) {

@@ -62,9 +62,12 @@ struct F32Scorer {
   };
   Scratch make_scratch(std::size_t tile_rows, std::size_t) const { return Scratch{std::vector<const float*>(tile_rows)}; }
   void operator()(Scratch& s, const std::uint32_t* ids, std::size_t n, std::size_t q0, std::size_t nq, float* out,
-                  std::size_t ld) const {
+                  std::size_t ld, detail::Prefetch next) const {
     for (std::size_t i = 0; i < n; ++i) s.rows[i] = matrix.row(ids[i]);
-    kernels.f32(s.rows.data(), n, queries + q0 * matrix.dim, nq, matrix.dim, out, ld);
+    kernels.f32(s.rows.data(), n, queries + q0 * matrix.dim, nq, matrix.dim, out, ld, next);
+  }
+  detail::Prefetch region(std::size_t begin, std::size_t end) const {
+    return {matrix.row(begin), (end - begin) * matrix.dim * sizeof(float)};
   }
 };
 

@@ -51,10 +51,11 @@ struct PtrScorer {
   };
   Scratch make_scratch(std::size_t tile_rows, std::size_t) const { return Scratch{std::vector<const float*>(tile_rows)}; }
   void operator()(Scratch& s, const std::uint32_t* ids, std::size_t n, std::size_t, std::size_t, float* out,
-                  std::size_t ld) const {
+                  std::size_t ld, detail::Prefetch) const {
     for (std::size_t i = 0; i < n; ++i) s.rows[i] = row_ptr[ids[i]];
-    kernels.f32(s.rows.data(), n, query, 1, dim, out, ld);
+    kernels.f32(s.rows.data(), n, query, 1, dim, out, ld, {});
   }
+  detail::Prefetch region(std::size_t, std::size_t) const { return {}; }  // rows are scattered in the graph
 };
 
 }  // namespace
@@ -267,7 +268,7 @@ std::vector<ScoredRow> HnswIndex::search(const float* query, std::size_t k, std:
       ptrs.push_back(impl.row_ptr[label]);
     }
     std::vector<float> scores(found.size());
-    kernels.f32(ptrs.data(), ptrs.size(), query, 1, impl.dim, scores.data(), scores.size());
+    kernels.f32(ptrs.data(), ptrs.size(), query, 1, impl.dim, scores.data(), scores.size(), {});
     for (std::size_t i = 0; i < found.size(); ++i) found[i].score = scores[i];
     std::sort(found.begin(), found.end(), detail::better);
     return found;

@@ -77,9 +77,12 @@ struct F16Scorer {
   };
   Scratch make_scratch(std::size_t tile_rows, std::size_t) const { return Scratch{std::vector<const std::uint16_t*>(tile_rows)}; }
   void operator()(Scratch& s, const std::uint32_t* ids, std::size_t n, std::size_t q0, std::size_t nq, float* out,
-                  std::size_t ld) const {
+                  std::size_t ld, detail::Prefetch next) const {
     for (std::size_t i = 0; i < n; ++i) s.rows[i] = m.f16_row(ids[i]);
-    kernels.f16(s.rows.data(), n, queries + q0 * m.dim(), nq, m.dim(), out, ld);
+    kernels.f16(s.rows.data(), n, queries + q0 * m.dim(), nq, m.dim(), out, ld, next);
+  }
+  detail::Prefetch region(std::size_t begin, std::size_t end) const {
+    return {m.f16_row(begin), (end - begin) * m.dim() * sizeof(std::uint16_t)};
   }
 };
 
@@ -96,14 +99,15 @@ struct I8Scorer {
     return Scratch{std::vector<const std::int8_t*>(tile_rows), std::vector<std::int32_t>(tile_rows * query_chunk)};
   }
   void operator()(Scratch& s, const std::uint32_t* ids, std::size_t n, std::size_t q0, std::size_t nq, float* out,
-                  std::size_t ld) const {
+                  std::size_t ld, detail::Prefetch next) const {
     for (std::size_t i = 0; i < n; ++i) s.rows[i] = m.i8_row(ids[i]);
-    kernels.i8(s.rows.data(), n, queries + q0 * m.dim(), nq, m.dim(), s.dots.data(), ld);
+    kernels.i8(s.rows.data(), n, queries + q0 * m.dim(), nq, m.dim(), s.dots.data(), ld, next);
     for (std::size_t q = 0; q < nq; ++q) {
       const float qs = query_scales[q0 + q];
       for (std::size_t i = 0; i < n; ++i) out[q * ld + i] = float(s.dots[q * ld + i]) * (qs * m.scale(ids[i]));
     }
   }
+  detail::Prefetch region(std::size_t begin, std::size_t end) const { return {m.i8_row(begin), (end - begin) * m.dim()}; }
 };
 
 }  // namespace
@@ -142,7 +146,7 @@ std::vector<std::vector<ScoredRow>> quantized_top_k_batch(const QuantizedMatrix&
   for (std::size_t q = 0; q < queries.rows; ++q) {
     auto& c = candidates[q];
     for (std::size_t i = 0; i < c.size(); ++i) rows_ptr[i] = exact.row(c[i].row);
-    kernels.f32(rows_ptr.data(), c.size(), queries.row(q), 1, dim, exact_scores.data(), c.size());
+    kernels.f32(rows_ptr.data(), c.size(), queries.row(q), 1, dim, exact_scores.data(), c.size(), {});
     for (std::size_t i = 0; i < c.size(); ++i) c[i].score = exact_scores[i];
     const std::size_t n = std::min(k, c.size());
     std::partial_sort(c.begin(), c.begin() + static_cast<std::ptrdiff_t>(n), c.end(), detail::better);

@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "index/block_kernels.h"
 #include "index/top_k.h"
 
 namespace cinerec::detail {
@@ -40,7 +41,11 @@ inline ScanPlan plan_scan(std::size_t rows, std::size_t dim, std::size_t nq, std
 //   struct Scratch;                         per-thread buffers
 //   Scratch make_scratch(tile_rows, query_chunk) const;
 //   void operator()(Scratch&, const std::uint32_t* row_ids, std::size_t n, std::size_t q0, std::size_t nq,
-//                   float* out, std::size_t ld) const;   out[q * ld + i] = score of (query q0+q, row_ids[i])
+//                   float* out, std::size_t ld, Prefetch next) const;
+//                                           out[q * ld + i] = score of (query q0+q, row_ids[i])
+//   Prefetch region(std::size_t begin, std::size_t end) const;   memory of rows [begin, end), or {}
+//                                           when they are not contiguous (passed as `next` for the
+//                                           tile after the one being scored)
 // Returns, per query, the best `keep` rows (best first, ties to lower row) among rows whose mask byte
 // is non-zero (all rows when mask is null).
 template <class Scorer>
@@ -75,7 +80,8 @@ std::vector<std::vector<ScoredRow>> scan_top_k(std::size_t rows, std::size_t nq,
           n += mask ? (mask[r] != 0) : 1;
         }
         if (n == 0) continue;
-        scorer(scratch, ids.data(), n, q0, qn, scores.data(), plan.tile_rows);
+        scorer(scratch, ids.data(), n, q0, qn, scores.data(), plan.tile_rows,
+               scorer.region(r1, std::min(end, r1 + plan.tile_rows)));
         for (std::size_t q = 0; q < qn; ++q) {
           TopK& heap = heaps[q0 + q];
           const float* s = scores.data() + q * plan.tile_rows;

@@ -50,7 +50,8 @@ TEST(BlockKernels, Float32MatchesDoubleReference) {
       const float* q = queries.data() + 1;
       const std::size_t ld = sh.nrows + 3;
       std::vector<float> out(sh.nq * ld, -99.0f);
-      k->f32(rows.data(), sh.nrows, q, sh.nq, sh.dim, out.data(), ld);
+      // The prefetch hint covers the rows themselves: a hint must never change a result.
+      k->f32(rows.data(), sh.nrows, q, sh.nq, sh.dim, out.data(), ld, {store.data(), store.size() * sizeof(float)});
       for (std::size_t qi = 0; qi < sh.nq; ++qi)
         for (std::size_t r = 0; r < sh.nrows; ++r) {
           double want = 0, mag = 0;
@@ -79,7 +80,8 @@ TEST(BlockKernels, Float16MatchesDoubleReferenceOnDecodedRows) {
       std::vector<const std::uint16_t*> rows(sh.nrows);
       for (std::size_t r = 0; r < sh.nrows; ++r) rows[r] = store.data() + 1 + r * sh.dim;
       std::vector<float> out(sh.nq * sh.nrows);
-      k->f16(rows.data(), sh.nrows, queries.data(), sh.nq, sh.dim, out.data(), sh.nrows);
+      k->f16(rows.data(), sh.nrows, queries.data(), sh.nq, sh.dim, out.data(), sh.nrows,
+             {store.data(), store.size() * sizeof(std::uint16_t)});
       for (std::size_t qi = 0; qi < sh.nq; ++qi)
         for (std::size_t r = 0; r < sh.nrows; ++r) {
           double want = 0, mag = 0;
@@ -110,7 +112,7 @@ TEST(BlockKernels, Int8IsExactIncludingExtremeCodes) {
       std::vector<const std::int8_t*> rows(sh.nrows);
       for (std::size_t r = 0; r < sh.nrows; ++r) rows[r] = store.data() + 1 + r * sh.dim;
       std::vector<std::int32_t> out(sh.nq * sh.nrows);
-      k->i8(rows.data(), sh.nrows, queries.data(), sh.nq, sh.dim, out.data(), sh.nrows);
+      k->i8(rows.data(), sh.nrows, queries.data(), sh.nq, sh.dim, out.data(), sh.nrows, {store.data(), store.size()});
       for (std::size_t qi = 0; qi < sh.nq; ++qi)
         for (std::size_t r = 0; r < sh.nrows; ++r) {
           std::int64_t want = 0;
