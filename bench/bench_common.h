@@ -3,8 +3,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstddef>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <string>
 #include <thread>
@@ -52,6 +55,31 @@ inline nlohmann::json summarize(const std::string& method, std::size_t batch, co
           {"p99_ms", percentile(samples, 0.99) * 1e3},
           {"min_ms", percentile(samples, 0.0) * 1e3},
           {"qps", p50 > 0 ? double(batch) / p50 : 0.0}};
+}
+
+// Writes the dataset for the out-of-process references (bench/reference.py, bench/usearch): DIR/data.f32
+// and DIR/queries.f32 (raw little-endian float32, row after row) and DIR/truth.json (exact top-k rows
+// per query). Exits with a message when a file cannot be written: a benchmark without its
+// references is worthless.
+inline void write_dataset(const std::string& dir, const std::vector<float>& data, const std::vector<float>& queries,
+                          const std::vector<std::vector<ScoredRow>>& truth) {
+  auto write_f32 = [](const std::string& path, const std::vector<float>& v) {
+    std::ofstream f(path, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(float)));
+    if (!f) {
+      std::cerr << "cannot write " << path << "\n";
+      std::exit(1);
+    }
+  };
+  write_f32(dir + "/data.f32", data);
+  write_f32(dir + "/queries.f32", queries);
+  nlohmann::json tj = nlohmann::json::array();
+  for (auto& t : truth) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (auto& s : t) rows.push_back(s.row);
+    tj.push_back(rows);
+  }
+  std::ofstream(dir + "/truth.json") << tj;
 }
 
 inline nlohmann::json machine_info() {

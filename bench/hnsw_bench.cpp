@@ -39,6 +39,7 @@ int run_hnsw(const Args& a) {
   std::vector<std::uint8_t> allowed(a.rows);
   for (std::size_t r = 0; r < a.rows; ++r) allowed[r] = (r * 2654435761u) % 10 == 0;
   auto truth_filtered = cosine_top_k_batch(m, queries, a.k, &allowed);
+  if (!a.data_dir.empty()) write_dataset(a.data_dir, data, qdata, truth);  // for bench/usearch
 
   nlohmann::json builds = nlohmann::json::array();
   double t0 = now_s();

@@ -73,6 +73,9 @@ def main():
     for size in args.sizes:
         c = load(os.path.join(args.dir, f"cinerec-{size}.json"))
         r = load(os.path.join(args.dir, f"reference-{size}.json"))
+        u = load(os.path.join(args.dir, f"usearch-{size}.json"))
+        r["results"] += u["results"]
+        r["info"]["usearch"] = u["info"]
         bpv = {e["encoding"]: e["bytes_per_vector"] for e in c["encodings"]}
         rows = c["results"]
         plain = find(rows, "plain-avx2-scan", 1)
@@ -86,7 +89,14 @@ def main():
         run["machine"] = c["machine"]
         run["sizes"].append({"rows": c["rows"], "dim": c["dim"], "k": c["k"], "encodings": c["encodings"],
                              "reference_info": r["info"], "results": rows})
-    run["hnsw"] = [load(os.path.join(args.dir, f"hnsw-{size}.json")) for size in args.hnsw_sizes]
+    run["hnsw"] = []
+    for size in args.hnsw_sizes:
+        h = load(os.path.join(args.dir, f"hnsw-{size}.json"))
+        u = load(os.path.join(args.dir, f"hnsw-usearch-{size}.json"))
+        h["builds"] += u["builds"]
+        h["results"] += u["results"]
+        h["usearch"] = u["info"]
+        run["hnsw"].append(h)
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
     with open(args.json, "w") as f:
         json.dump(run, f, indent=2)
@@ -109,7 +119,9 @@ def scan_section(run, name):
     info = run["sizes"][0]["reference_info"]
     blas = [p for p in info.get("blas_libraries", []) if "blas" in p]
     md.append(f"References: numpy {info.get('numpy')} on {', '.join(blas) or 'unknown BLAS'}; "
-              f"FAISS {info.get('faiss') or 'not installed'} ({info.get('faiss_threads', '?')} OpenMP threads).")
+              f"FAISS {info.get('faiss') or 'not installed'} ({info.get('faiss_threads', '?')} OpenMP threads); "
+              f"USearch {info['usearch']['usearch']} (npm, prebuilt binding, Node {info['usearch']['node']}, "
+              f"every hardware thread).")
     md.append("")
     for s in run["sizes"]:
         mb = {e["encoding"]: e["bytes_per_vector"] * s["rows"] / 2**20 for e in s["encodings"]}
@@ -143,7 +155,8 @@ def hnsw_section(runs, name):
     md = []
     m = runs[0]["machine"]
     md.append(f"Run `{name}` — CPU {m.get('cpu')} ({m.get('hardware_threads')} threads), load average at start "
-              f"{m.get('loadavg_at_start', '').split(' ')[:3]}.")
+              f"{m.get('loadavg_at_start', '').split(' ')[:3]}. USearch {runs[0]['usearch']['usearch']} (npm); "
+              f"its memory is the size of its saved index (the graph and the vectors), as hnswlib's is.")
     md.append("")
     for h in runs:
         md.append(f"### {h['rows']:,} × {h['dim']}, M = {h['M']}, ef_construction = {h['ef_construction']}, "

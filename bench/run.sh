@@ -2,7 +2,8 @@
 # The benchmark, one command: bash bench/run.sh
 # Builds cinerec_bench, and for each size generates a synthetic clustered dataset, times cinerec's
 # exact fp32 / fp16 / int8 scans and the plain AVX2 bandwidth scan (C++), then numpy on OpenBLAS and
-# FAISS IndexFlatIP (Python) on the same vectors and queries. Then cinerec's HNSW against raw hnswlib.
+# FAISS IndexFlatIP (Python) and USearch exactSearch (npm usearch, bench/usearch) on the same vectors
+# and queries. Then cinerec's HNSW against raw hnswlib and USearch's HNSW at equal M / ef.
 # Results: bench/results/bench-<UTC>.json
 # and the tables in docs/BENCHMARKS.md.
 #   CINEREC_BENCH_SIZES="10000x1536 200000x1536"   sizes to run (rows x dim)
@@ -33,6 +34,8 @@ for size in $SIZES; do
     --out "$TMP/cinerec-$size.json"
   "$PY" bench/reference.py --data-dir "$TMP" --rows "$rows" --dim "$dim" --queries "$QUERIES" \
     > "$TMP/reference-$size.json"
+  node bench/usearch/usearch_reference.mjs exact --data-dir "$TMP" --rows "$rows" --dim "$dim" --queries "$QUERIES" \
+    > "$TMP/usearch-$size.json"
   rm -f "$TMP/data.f32"
 done
 
@@ -43,6 +46,10 @@ for size in $HNSW_SIZES; do
   # shellcheck disable=SC2086
   build/bench/cinerec_bench hnsw --rows "$rows" --dim "$dim" --queries "$QUERIES" $HNSW_PARAMS --data-dir "$TMP" \
     --out "$TMP/hnsw-$size.json"
+  # shellcheck disable=SC2086
+  node bench/usearch/usearch_reference.mjs hnsw --data-dir "$TMP" --rows "$rows" --dim "$dim" --queries "$QUERIES" \
+    $HNSW_PARAMS > "$TMP/hnsw-usearch-$size.json"
+  rm -f "$TMP/data.f32"
 done
 
 # shellcheck disable=SC2086

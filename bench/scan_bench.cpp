@@ -22,15 +22,6 @@
 namespace cinerec::bench {
 namespace {
 
-void write_f32(const std::string& path, const float* data, std::size_t n) {
-  std::ofstream f(path, std::ios::binary);
-  f.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(n * sizeof(float)));
-  if (!f) {
-    std::cerr << "cannot write " << path << "\n";
-    std::exit(1);
-  }
-}
-
 struct Method {
   std::string name;
   std::size_t batch;
@@ -58,18 +49,7 @@ int run_scan(const Args& a) {
   ScanOptions scan_opts{.threads = a.threads};
 
   auto truth = cosine_top_k_batch(m, queries, a.k, nullptr, scan_opts);
-  if (!a.data_dir.empty()) {
-    write_f32(a.data_dir + "/data.f32", data.data(), data.size());
-    write_f32(a.data_dir + "/queries.f32", qdata.data(), qdata.size());
-    std::ofstream tf(a.data_dir + "/truth.json");
-    nlohmann::json tj = nlohmann::json::array();
-    for (auto& t : truth) {
-      nlohmann::json rows = nlohmann::json::array();
-      for (auto& s : t) rows.push_back(s.row);
-      tj.push_back(rows);
-    }
-    tf << tj;
-  }
+  if (!a.data_dir.empty()) write_dataset(a.data_dir, data, qdata, truth);
 
   nlohmann::json encodings = nlohmann::json::array();
   std::vector<QuantizedMatrix> compact;
