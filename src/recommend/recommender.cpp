@@ -24,6 +24,11 @@ constexpr float kLexicalWeight = 0.5f;
 // tests/data/dev-es.tsv with the rest fixed: 0 -> MRR 0.981, 0.1 -> 0.987, 0.2 -> 0.989, 0.3 -> 0.989
 // (docs/RETRIEVAL.md); 0.2 is the smallest weight reaching the best figure.
 constexpr float kIntentWeight = 0.2f;
+// With an HNSW graph, prompts rank the lexical hits and the graph's nearest rows to the query vector
+// (and the nearest that fit the prompt's genre / era cues): at least this many, 8 per result asked.
+constexpr std::size_t kGraphPromptCandidates = 256;
+// Rows sampled for the low end of the cosine normalization when only candidates are scored.
+constexpr std::size_t kLowCosineSample = 2048;
 
 Recommendation scored(const Movie* movie, float score, float lexical, float vector, float intent = 0.0f) {
   Recommendation r;
@@ -254,6 +259,33 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
   return out;
 }
 
+std::optional<std::vector<std::uint32_t>> Recommender::prompt_candidates(
+    const QueryIntent& intent, const std::vector<ScoredRow>& hits, const std::vector<float>& query,
+    const std::vector<std::uint8_t>& allowed, std::size_t k, Recommendations& out) const {
+  if (query.empty()) return std::nullopt;
+  if (!vector_search_.notice().empty()) out.notices.push_back(vector_search_.notice());  // missing or stale graph
+  if (!vector_search_.uses_graph()) return std::nullopt;
+  const std::size_t n = std::min(movies_.size(), std::max(kGraphPromptCandidates, 8 * k));
+  std::vector<std::uint8_t> with_vector = allowed;
+  for (std::size_t i = 0; i < with_vector.size(); ++i) with_vector[i] &= has_vector_[i];
+  std::vector<std::uint32_t> rows;
+  for (const auto& h : hits) rows.push_back(h.row);
+  for (const auto& hit : vector_search_.nearest(matrix_, query.data(), n, with_vector, &out.vector_search))
+    rows.push_back(hit.row);
+  if (!intent.genres.empty() || intent.years.has_value()) {
+    // The intent boost lifts movies of the asked genre / era above closer ones: search those too.
+    std::vector<std::uint8_t> fitting = with_vector;
+    for (std::size_t i = 0; i < fitting.size(); ++i)
+      fitting[i] = fitting[i] && intent_match(movies_[i], intent) > 0.0;
+    std::string method;
+    for (const auto& hit : vector_search_.nearest(matrix_, query.data(), n, fitting, &method)) rows.push_back(hit.row);
+  }
+  std::sort(rows.begin(), rows.end());
+  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+  out.vector_search += " candidates";
+  return rows;
+}
+
 void Recommender::rank_prompt(Recommendations& out, const QueryIntent& intent, const std::vector<ScoredRow>& hits,
                               const std::vector<float>& query, bool normalize_cosine, std::size_t k,
                               const MovieFilter& filter, const RankingOptions& ranking) const {
@@ -264,17 +296,34 @@ void Recommender::rank_prompt(Recommendations& out, const QueryIntent& intent, c
 
   auto allowed = filter_mask(movies_, filter);
   const bool have_vectors = !query.empty();
+  // Every row is scored, unless a graph proposes the candidates (then only they are).
+  const auto candidates = prompt_candidates(intent, hits, query, allowed, k, out);
+  std::vector<std::uint32_t> all_rows;
+  if (!candidates) {
+    all_rows.resize(movies_.size());
+    for (std::size_t i = 0; i < all_rows.size(); ++i) all_rows[i] = static_cast<std::uint32_t>(i);
+  }
+  const std::vector<std::uint32_t>& rows = candidates ? *candidates : all_rows;
+
   std::vector<float> cosine(movies_.size(), 0.0f), fit(movies_.size(), 0.0f), score(movies_.size(), 0.0f);
   float low = 0.0f, high = 0.0f;
   bool seen = false;
-  for (std::size_t i = 0; i < movies_.size(); ++i) {
-    if (!have_vectors || !has_vector_[i]) continue;
+  auto take_cosine = [&](std::size_t i) {
     cosine[i] = dot(query.data(), matrix_.row(i), matrix_.dim);
     low = seen ? std::min(low, cosine[i]) : cosine[i];
     high = seen ? std::max(high, cosine[i]) : cosine[i];
     seen = true;
+  };
+  for (auto i : rows)
+    if (have_vectors && has_vector_[i]) take_cosine(i);
+  if (candidates && normalize_cosine) {
+    // The normalization's low end is the catalog's lowest cosine, which the candidates (the closest
+    // rows) do not show: an evenly spaced sample of the catalog stands in for it.
+    const std::size_t stride = std::max<std::size_t>(1, movies_.size() / kLowCosineSample);
+    for (std::size_t i = 0; i < movies_.size(); i += stride)
+      if (has_vector_[i]) low = std::min(low, dot(query.data(), matrix_.row(i), matrix_.dim));
   }
-  for (std::size_t i = 0; i < movies_.size(); ++i) {
+  for (auto i : rows) {
     float meaning = cosine[i];
     if (normalize_cosine) meaning = has_vector_[i] && high > low ? (cosine[i] - low) / (high - low) : 0.0f;
     if (has_cues) fit[i] = static_cast<float>(intent_match(movies_[i], intent));
@@ -282,9 +331,9 @@ void Recommender::rank_prompt(Recommendations& out, const QueryIntent& intent, c
     score[i] += kIntentWeight * fit[i];
   }
   std::vector<ScoredRow> ranked;
-  for (std::size_t i = 0; i < movies_.size(); ++i)
-    if (allowed[i] && (score[i] > 0.0f)) ranked.push_back({static_cast<std::uint32_t>(i), score[i]});
-  sort_and_truncate(ranked, movies_.size());
+  for (auto i : rows)
+    if (allowed[i] && (score[i] > 0.0f)) ranked.push_back({i, score[i]});
+  sort_and_truncate(ranked, ranked.size());
   // The clearest lexical matches, through which other movies are found (for explanations).
   std::vector<std::uint32_t> anchors;
   for (const auto& h : hits) {

@@ -62,8 +62,9 @@ struct Recommendations {
   std::vector<Recommendation> results;
   std::vector<std::string> notices;  // things the user should know (fallbacks, empty matches)
   std::vector<std::string> understood;  // how the prompt was read: genres, era, translations, typo fixes
-  // How the nearest vectors were found: "exact", "hnsw (ef N)", "hnsw+filter (ef N)"; empty when the
-  // ranking did not search vectors alone (the hybrid and offline paths score every movie).
+  // How the nearest vectors were found: "exact", "hnsw (ef N)", "hnsw+filter (ef N)"; for prompts
+  // ranked over the graph's candidates the same followed by " candidates"; empty when a prompt's
+  // ranking scored every movie (no graph in use).
   std::string vector_search;
 };
 
@@ -163,6 +164,17 @@ class Recommender {
   void rank_prompt(Recommendations& out, const QueryIntent& intent, const std::vector<ScoredRow>& hits,
                    const std::vector<float>& query, bool normalize_cosine, std::size_t k, const MovieFilter& filter,
                    const RankingOptions& ranking) const;
+  // The rows rank_prompt scores when the HNSW graph answers vector searches: the lexical hits, the
+  // graph's nearest allowed rows to `query` and, when the prompt has genre / era cues, the nearest
+  // among the rows that fit them (sorted, distinct); sets out.vector_search. nullopt (score every
+  // row) without a graph or a query vector. Equal to the full ranking when the graph finds the true
+  // nearest rows and the prompt has no cues: a row outside both lists has a lower cosine, and no
+  // more lexical score, than enough rows to fill the results.
+  std::optional<std::vector<std::uint32_t>> prompt_candidates(const QueryIntent& intent,
+                                                              const std::vector<ScoredRow>& hits,
+                                                              const std::vector<float>& query,
+                                                              const std::vector<std::uint8_t>& allowed, std::size_t k,
+                                                              Recommendations& out) const;
 
   std::vector<Movie> movies_;
   std::map<MovieId, std::size_t> row_of_id_;

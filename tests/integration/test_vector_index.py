@@ -59,6 +59,31 @@ class VectorIndex(CinerecTestCase):
         self.assertIn(f"indexed {MOVIES} vectors", out)
         self.assertEqual(self.similar(self.titles[1])["vector_search"], "hnsw (ef 64)")
 
+    def test_prompts_rank_the_graphs_candidates_and_agree_with_the_full_ranking(self):
+        # Offline prompts: BM25 hits, their vectors' centroid and the cosine to it. Without a graph every
+        # movie is scored; with one, the hits and the graph's nearest rows (and, for prompts naming a
+        # genre or era, the nearest that fit it).
+        prompts = ("un fantasma en el submarino", "la pianista y el castillo",
+                   "una película de terror sobre la soledad", "un western de los años 90 en el desierto")
+
+        def recommend(prompt, *extra):
+            out = run("recommend", prompt, "-k", 10, "--json", *extra, db=self.db, env=self.env).stdout
+            return json.loads(out)
+
+        full = {p: recommend(p) for p in prompts}
+        for r in full.values():
+            self.assertEqual(r.get("vector_search", ""), "")
+            self.assertEqual(len(r["results"]), 10)
+        run("index", db=self.db, env=self.env)
+        agree = 0
+        for p, exact in full.items():
+            approx = recommend(p)
+            self.assertEqual(approx["vector_search"], "hnsw (ef 64) candidates")
+            agree += len({r["id"] for r in approx["results"]} & {r["id"] for r in exact["results"]})
+            forced = recommend(p, "--vector-search", "exact")
+            self.assertEqual([r["id"] for r in forced["results"]], [r["id"] for r in exact["results"]])
+        self.assertGreaterEqual(agree / (10 * len(prompts)), 0.95)
+
     def test_a_stale_or_missing_index_falls_back_to_the_scan(self):
         missing = self.similar(self.titles[5], "--vector-search", "hnsw")
         self.assertEqual(missing["vector_search"], "exact")
