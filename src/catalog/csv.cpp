@@ -4,17 +4,23 @@
 
 namespace cinerec {
 
-Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
+bool csv_quotes_balanced(std::string_view text) {
+  std::size_t quotes = 0;
+  for (char c : text) quotes += c == '"';
+  return quotes % 2 == 0;
+}
+
+Result<std::vector<CsvRow>> parse_csv(std::string_view text, std::size_t first_line) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   std::vector<CsvRow> rows;
   CsvRow row;
   std::string field;
-  std::size_t line = 1;
+  std::size_t line = first_line;
   std::size_t i = 0;
   bool row_started = false;
   auto error_at = [&](std::size_t offset, const std::string& what) {
     auto [l, c] = line_and_column(text, offset);
-    return Error{"line " + std::to_string(l) + ", column " + std::to_string(c) + ": " + what};
+    return Error{"line " + std::to_string(first_line + l - 1) + ", column " + std::to_string(c) + ": " + what};
   };
   auto end_row = [&]() {
     row.fields.push_back(std::move(field));

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <unordered_map>
 #include <sstream>
 
 #include "catalog/csv.h"
@@ -59,8 +60,6 @@ namespace {
 using json = nlohmann::json;
 
 Result<std::string> read_file(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a directory, not a catalog file"};
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path + ": cannot open file"};
   std::ostringstream buffer;
@@ -70,6 +69,7 @@ Result<std::string> read_file(const std::string& path) {
 }
 
 struct RawRecord {
+  std::size_t line = 0;
   std::string location;
   std::string title, description, genre, year, poster, source_id, tagline, keywords;
   bool has_genre = false, has_year = false;
@@ -139,47 +139,114 @@ Result<RawRecord> record_from_json(const json& object, const std::string& where)
   return r;
 }
 
-Result<std::vector<RawRecord>> read_json_array(const std::string& path, const std::string& text) {
-  JsonSyntaxError syntax;
-  auto parsed = parse_json_text(text, &syntax);
-  if (!parsed) {
-    auto [line, column] = line_and_column(text, syntax.offset);
-    return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": malformed JSON: " + syntax.reason};
-  }
-  const json& document = *parsed;
-  if (!document.is_array()) return Error{path + ":1: expected a JSON array of movies, found " + std::string(document.type_name())};
-  auto offsets = top_level_element_offsets(text);
-  std::vector<RawRecord> records;
-  for (std::size_t i = 0; i < document.size(); ++i) {
-    std::size_t line = i < offsets.size() ? line_and_column(text, offsets[i]).first : 0;
-    std::string where = path + ":" + std::to_string(line) + " (record " + std::to_string(i + 1) + ")";
-    auto r = record_from_json(document[i], where);
-    if (!r.ok()) return r.error();
-    records.push_back(std::move(r).value());
-  }
-  return records;
+std::string location_of(const std::string& path, std::size_t line, std::size_t record) {
+  return path + ":" + std::to_string(line) + " (record " + std::to_string(record) + ")";
 }
 
-Result<std::vector<RawRecord>> read_json_lines(const std::string& path, const std::string& text) {
-  std::vector<RawRecord> records;
-  std::size_t line = 0, start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    ++line;
-    std::string_view content = trim(std::string_view(text).substr(start, end - start));
-    start = end + 1;
-    if (content.empty()) continue;
+// A catalog file's raw records, one at a time and in file order.
+class RecordSource {
+ public:
+  virtual ~RecordSource() = default;
+  // The next record into `out`; false at the end of the file.
+  virtual Result<bool> next(RawRecord& out) = 0;
+};
+
+// The seed's format: one JSON array, parsed whole (such files are small; their records need the
+// document's structure to be found at all).
+class JsonArraySource : public RecordSource {
+ public:
+  static Result<std::unique_ptr<RecordSource>> open(const std::string& path, std::string text) {
     JsonSyntaxError syntax;
-    auto object = parse_json_text(content, &syntax);
-    if (!object)
-      return Error{path + ":" + std::to_string(line) + ":" + std::to_string(syntax.offset + 1) + ": malformed JSON line: " + syntax.reason};
-    auto r = record_from_json(*object, path + ":" + std::to_string(line) + " (record " + std::to_string(records.size() + 1) + ")");
-    if (!r.ok()) return r.error();
-    records.push_back(std::move(r).value());
+    auto parsed = parse_json_text(text, &syntax);
+    if (!parsed) {
+      auto [line, column] = line_and_column(text, syntax.offset);
+      return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": malformed JSON: " + syntax.reason};
+    }
+    if (!parsed->is_array())
+      return Error{path + ":1: expected a JSON array of movies, found " + std::string(parsed->type_name())};
+    auto source = std::make_unique<JsonArraySource>();
+    source->path_ = path;
+    for (std::size_t offset : top_level_element_offsets(text)) source->lines_.push_back(line_and_column(text, offset).first);
+    source->document_ = std::move(parsed).value();
+    return std::unique_ptr<RecordSource>(std::move(source));
   }
-  return records;
-}
+  Result<bool> next(RawRecord& out) override {
+    if (next_ >= document_.size()) return false;
+    const std::size_t line = next_ < lines_.size() ? lines_[next_] : 0;
+    auto r = record_from_json(document_[next_], location_of(path_, line, next_ + 1));
+    if (!r.ok()) return r.error();
+    out = std::move(r).value();
+    out.line = line;
+    ++next_;
+    return true;
+  }
+
+ private:
+  std::string path_;
+  json document_;
+  std::vector<std::size_t> lines_;
+  std::size_t next_ = 0;
+};
+
+// Physical lines of a file, checked for valid UTF-8 as they are read: only one line is in memory.
+class LineReader {
+ public:
+  static Result<LineReader> open(const std::string& path) {
+    LineReader r;
+    r.path_ = path;
+    r.in_ = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!*r.in_) return Error{path + ": cannot open file"};
+    return r;
+  }
+  // The next line without its '\n' (a '\r' before it is kept); false at the end of the file.
+  Result<bool> next(std::string& line) {
+    if (!std::getline(*in_, line)) {
+      if (in_->bad()) return Error{path_ + ": read error"};
+      return false;
+    }
+    ++number_;
+    if (std::size_t bad; !is_valid_utf8(line, &bad))
+      return Error{path_ + ":" + std::to_string(number_) + ":" + std::to_string(bad + 1) + ": invalid UTF-8"};
+    return true;
+  }
+  std::size_t number() const { return number_; }  // 1-based number of the last line read
+
+ private:
+  std::string path_;
+  std::unique_ptr<std::ifstream> in_;
+  std::size_t number_ = 0;
+};
+
+class JsonLinesSource : public RecordSource {
+ public:
+  JsonLinesSource(std::string path, LineReader lines) : path_(std::move(path)), lines_(std::move(lines)) {}
+  Result<bool> next(RawRecord& out) override {
+    std::string text;
+    for (;;) {
+      auto more = lines_.next(text);
+      if (!more.ok()) return more.error();
+      if (!*more) return false;
+      std::string_view content = trim(text);
+      if (content.empty()) continue;
+      const std::size_t line = lines_.number();
+      JsonSyntaxError syntax;
+      auto object = parse_json_text(content, &syntax);
+      if (!object)
+        return Error{path_ + ":" + std::to_string(line) + ":" + std::to_string(syntax.offset + 1) +
+                     ": malformed JSON line: " + syntax.reason};
+      auto r = record_from_json(*object, location_of(path_, line, ++records_));
+      if (!r.ok()) return r.error();
+      out = std::move(r).value();
+      out.line = line;
+      return true;
+    }
+  }
+
+ private:
+  std::string path_;
+  LineReader lines_;
+  std::size_t records_ = 0;
+};
 
 // Header names accepted for each field, compared after fold_for_search.
 const std::map<std::string, std::vector<std::string>>& csv_aliases() {
@@ -196,44 +263,56 @@ const std::map<std::string, std::vector<std::string>>& csv_aliases() {
   return aliases;
 }
 
-Result<std::vector<RawRecord>> read_csv(const std::string& path, const std::string& text, const ImportOptions& options) {
-  auto rows = parse_csv(text);
-  if (!rows.ok()) return Error{path + ": malformed CSV: " + rows.error().message};
-  if (rows->empty()) return Error{path + ": empty CSV file (expected a header row)"};
-  const auto& header = rows->front().fields;
-  std::map<std::string, std::size_t> column_of;  // field → column index
-  for (const auto& [field, names] : csv_aliases()) {
-    auto explicit_name = options.columns.find(field);
-    for (std::size_t c = 0; c < header.size(); ++c) {
-      std::string folded = fold_for_search(trim(header[c]));
-      bool match = explicit_name != options.columns.end()
-                       ? folded == fold_for_search(explicit_name->second)
-                       : std::find(names.begin(), names.end(), folded) != names.end();
-      if (match && !column_of.count(field)) column_of[field] = c;
+// CSV with a header row, read a row at a time: physical lines are joined only while a quoted field
+// spans them.
+class CsvSource : public RecordSource {
+ public:
+  static Result<std::unique_ptr<RecordSource>> open(const std::string& path, LineReader lines,
+                                                    const ImportOptions& options) {
+    auto source = std::unique_ptr<CsvSource>(new CsvSource(path, std::move(lines)));
+    auto header_row = source->next_row();
+    if (!header_row.ok()) return header_row.error();
+    if (!*header_row) return Error{path + ": empty CSV file (expected a header row)"};
+    const auto header = (*header_row)->fields;
+    source->columns_ = header.size();
+    for (const auto& [field, names] : csv_aliases()) {
+      auto explicit_name = options.columns.find(field);
+      for (std::size_t c = 0; c < header.size(); ++c) {
+        std::string folded = fold_for_search(trim(header[c]));
+        bool match = explicit_name != options.columns.end()
+                         ? folded == fold_for_search(explicit_name->second)
+                         : std::find(names.begin(), names.end(), folded) != names.end();
+        if (match && !source->column_of_.count(field)) source->column_of_[field] = c;
+      }
+      if (explicit_name != options.columns.end() && !source->column_of_.count(field))
+        return Error{path + ":1: no column named \"" + explicit_name->second + "\" for field " + field};
     }
-    if (explicit_name != options.columns.end() && !column_of.count(field))
-      return Error{path + ":1: no column named \"" + explicit_name->second + "\" for field " + field};
-  }
-  for (const char* required : {"title", "description"}) {
-    if (!column_of.count(required)) {
-      std::string found;
-      for (const auto& h : header) found += (found.empty() ? "" : ", ") + h;
-      return Error{path + ":1: no " + std::string(required) + " column in the header (" + found +
-                   "); name one with --column " + required + "=NAME"};
+    for (const char* required : {"title", "description"}) {
+      if (!source->column_of_.count(required)) {
+        std::string found;
+        for (const auto& h : header) found += (found.empty() ? "" : ", ") + h;
+        return Error{path + ":1: no " + std::string(required) + " column in the header (" + found +
+                     "); name one with --column " + required + "=NAME"};
+      }
     }
+    return std::unique_ptr<RecordSource>(std::move(source));
   }
-  std::vector<RawRecord> records;
-  for (std::size_t r = 1; r < rows->size(); ++r) {
-    const auto& row = (*rows)[r];
-    std::string where = path + ":" + std::to_string(row.line) + " (record " + std::to_string(r) + ")";
-    if (row.fields.size() != header.size())
-      return Error{where + ": " + std::to_string(row.fields.size()) + " fields, the header has " + std::to_string(header.size())};
+
+  Result<bool> next(RawRecord& out) override {
+    auto row = next_row();
+    if (!row.ok()) return row.error();
+    if (!*row) return false;
+    const CsvRow& r = **row;
+    const std::string where = location_of(path_, r.line, ++records_);
+    if (r.fields.size() != columns_)
+      return Error{where + ": " + std::to_string(r.fields.size()) + " fields, the header has " + std::to_string(columns_)};
     RawRecord rec;
+    rec.line = r.line;
     rec.location = where;
     auto get = [&](const char* field, bool* present = nullptr) -> std::string {
-      auto it = column_of.find(field);
-      if (present) *present = it != column_of.end();
-      return it == column_of.end() ? std::string() : row.fields[it->second];
+      auto it = column_of_.find(field);
+      if (present) *present = it != column_of_.end();
+      return it == column_of_.end() ? std::string() : r.fields[it->second];
     };
     rec.title = get("title");
     rec.description = get("description");
@@ -243,116 +322,232 @@ Result<std::vector<RawRecord>> read_csv(const std::string& path, const std::stri
     rec.source_id = get("source_id");
     rec.tagline = get("tagline");
     rec.keywords = get("keywords");
-    records.push_back(std::move(rec));
+    out = std::move(rec);
+    return true;
   }
-  return records;
+
+ private:
+  CsvSource(std::string path, LineReader lines) : path_(std::move(path)), lines_(std::move(lines)) {}
+
+  // The next non-blank row, or nullopt at the end of the file.
+  Result<std::optional<CsvRow>> next_row() {
+    for (;;) {
+      std::string chunk, line;
+      std::size_t first_line = 0;
+      for (;;) {
+        auto more = lines_.next(line);
+        if (!more.ok()) return more.error();
+        if (!*more) break;
+        if (first_line == 0) first_line = lines_.number();
+        chunk += line;
+        chunk += '\n';
+        if (csv_quotes_balanced(chunk)) break;
+      }
+      if (first_line == 0) return std::optional<CsvRow>{};
+      auto rows = parse_csv(chunk, first_line);
+      if (!rows.ok()) return Error{path_ + ": malformed CSV: " + rows.error().message};
+      if (!rows->empty()) return std::optional<CsvRow>{std::move(rows->front())};
+    }
+  }
+
+  std::string path_;
+  LineReader lines_;
+  std::size_t columns_ = 0;
+  std::map<std::string, std::size_t> column_of_;  // field → column index
+  std::size_t records_ = 0;
+};
+
+Result<std::unique_ptr<RecordSource>> open_source(const std::string& path, const ImportOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a directory, not a catalog file"};
+  auto extension = std::filesystem::path(path).extension().string();
+  for (auto& ch : extension) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (extension == ".json") {
+    auto text = read_file(path);
+    if (!text.ok()) return text.error();
+    if (std::size_t bad; !is_valid_utf8(*text, &bad)) {
+      auto [line, column] = line_and_column(*text, bad);
+      return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid UTF-8"};
+    }
+    return JsonArraySource::open(path, std::move(text).value());
+  }
+  if (extension != ".csv" && extension != ".jsonl" && extension != ".ndjson")
+    return Error{path + ": unknown catalog format \"" + extension + "\" (expected .json, .jsonl or .csv)"};
+  auto lines = LineReader::open(path);
+  if (!lines.ok()) return lines.error();
+  if (extension == ".csv") return CsvSource::open(path, std::move(lines).value(), options);
+  return std::unique_ptr<RecordSource>(std::make_unique<JsonLinesSource>(path, std::move(lines).value()));
 }
+
+// What the first pass keeps of each record: enough to find titles shared by several records (and
+// rename database rows) and to name both places of a duplicate.
+struct TitleFacts {
+  std::string title;  // trimmed
+  std::string key;    // fold_for_search(title)
+  std::string source_id;
+  std::optional<int> year;
+  std::size_t line = 0;
+};
 
 // Movie databases (TMDB…) hold different films with one title ("Batman" 1966 and 1989). When every
 // record sharing a title has its own source id, each is renamed "Title (year)", or "Title [id]" when the
 // years do not tell them apart, so both are kept; anything else stays a duplicate-title error.
 // Returns record index → new title.
-std::map<std::size_t, std::string> disambiguate_database_titles(const std::vector<RawRecord>& raw) {
-  std::map<std::string, std::vector<std::size_t>> by_title;
-  for (std::size_t i = 0; i < raw.size(); ++i) by_title[fold_for_search(trim(raw[i].title))].push_back(i);
+std::map<std::size_t, std::string> disambiguate_database_titles(const std::vector<TitleFacts>& facts) {
+  std::unordered_map<std::string_view, std::vector<std::size_t>> by_title;
+  for (std::size_t i = 0; i < facts.size(); ++i)
+    if (!facts[i].key.empty()) by_title[facts[i].key].push_back(i);
   std::map<std::size_t, std::string> renamed;
   for (const auto& [key, indices] : by_title) {
-    if (indices.size() < 2 || key.empty()) continue;
-    std::set<std::string> ids, years;
+    if (indices.size() < 2) continue;
+    std::set<std::string> ids;
+    std::set<int> years;
     bool all_have_ids = true, all_have_years = true;
     for (auto i : indices) {
-      std::string id(trim(raw[i].source_id));
-      all_have_ids &= !id.empty();
-      ids.insert(id);
-      auto year = normalize_year(raw[i].year);
-      all_have_years &= year.has_value();
-      if (year) years.insert(std::to_string(*year));
+      all_have_ids &= !facts[i].source_id.empty();
+      ids.insert(facts[i].source_id);
+      all_have_years &= facts[i].year.has_value();
+      if (facts[i].year) years.insert(*facts[i].year);
     }
     if (!all_have_ids || ids.size() != indices.size()) continue;
     const bool by_year = all_have_years && years.size() == indices.size();
-    for (auto i : indices) {
-      std::string title(trim(raw[i].title));
-      renamed[i] = by_year ? title + " (" + std::to_string(*normalize_year(raw[i].year)) + ")"
-                           : title + " [" + std::string(trim(raw[i].source_id)) + "]";
-    }
+    for (auto i : indices)
+      renamed[i] = by_year ? facts[i].title + " (" + std::to_string(*facts[i].year) + ")"
+                           : facts[i].title + " [" + facts[i].source_id + "]";
   }
   return renamed;
 }
 
+// The errors a record can have on its own, past its syntax: an empty title, or an empty description
+// outside a movie database's rows.
+Status check_required_fields(const RawRecord& r) {
+  const std::string_view title = trim(r.title);
+  if (title.empty()) return Error{r.location + ": field \"title\" is empty"};
+  if (trim(r.description).empty() && trim(r.source_id).empty())
+    return Error{r.location + ": field \"description\" is empty (movie " + quote_for_message(std::string(title)) + ")"};
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<ParsedCatalog> read_catalog_file(const std::string& path, const ImportOptions& options) {
-  auto text = read_file(path);
-  if (!text.ok()) return text.error();
-  if (std::size_t bad; !is_valid_utf8(*text, &bad)) {
-    auto [line, column] = line_and_column(*text, bad);
-    return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid UTF-8"};
-  }
-  auto extension = std::filesystem::path(path).extension().string();
-  for (auto& ch : extension) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  Result<std::vector<RawRecord>> raw = Error{""};
-  if (extension == ".csv") {
-    raw = read_csv(path, *text, options);
-  } else if (extension == ".jsonl" || extension == ".ndjson") {
-    raw = read_json_lines(path, *text);
-  } else if (extension == ".json") {
-    raw = read_json_array(path, *text);
-  } else {
-    return Error{path + ": unknown catalog format \"" + extension + "\" (expected .json, .jsonl or .csv)"};
-  }
-  if (!raw.ok()) return raw.error();
+struct CatalogStream::State {
+  std::string path;
+  ImportOptions options;
+  std::vector<TitleFacts> facts;
+  std::map<std::size_t, std::string> renamed;
+  std::unique_ptr<RecordSource> source;  // the second pass
+  std::optional<PosterDirectory> posters;
+  std::size_t next = 0;  // index of the next record the second pass returns
+};
 
-  ParsedCatalog catalog;
-  PosterDirectory posters(options.posters_dir);
-  std::map<std::string, std::string> first_location_of_title;
-  auto distinct_titles = disambiguate_database_titles(*raw);
-  for (std::size_t i = 0; i < raw->size(); ++i) {
-    auto& r = (*raw)[i];
-    auto warn = [&](std::string message) { catalog.warnings.push_back({r.location, i + 1, std::move(message)}); };
+CatalogStream::CatalogStream(CatalogStream&&) noexcept = default;
+CatalogStream& CatalogStream::operator=(CatalogStream&&) noexcept = default;
+CatalogStream::~CatalogStream() = default;
+
+std::size_t CatalogStream::size() const { return state_->facts.size(); }
+
+Result<CatalogStream> CatalogStream::open(const std::string& path, const ImportOptions& options) {
+  auto state = std::make_unique<State>();
+  state->path = path;
+  state->options = options;
+  {
+    auto source = open_source(path, options);
+    if (!source.ok()) return source.error();
+    RawRecord r;
+    for (;;) {
+      auto more = (*source)->next(r);
+      if (!more.ok()) return more.error();
+      if (!*more) break;
+      CINEREC_TRY(check_required_fields(r));
+      TitleFacts f;
+      f.title = std::string(trim(r.title));
+      f.key = fold_for_search(f.title);
+      f.source_id = std::string(trim(r.source_id));
+      f.year = normalize_year(r.year);
+      f.line = r.line;
+      state->facts.push_back(std::move(f));
+    }
+  }
+  state->renamed = disambiguate_database_titles(state->facts);
+  std::unordered_map<std::string, std::size_t> first_with_key;
+  for (std::size_t i = 0; i < state->facts.size(); ++i) {
+    const auto& f = state->facts[i];
+    auto it = state->renamed.find(i);
+    const std::string& title = it == state->renamed.end() ? f.title : it->second;
+    auto [first, inserted] = first_with_key.emplace(it == state->renamed.end() ? f.key : fold_for_search(title), i);
+    if (!inserted)
+      return Error{location_of(path, f.line, i + 1) + ": duplicate title " + quote_for_message(title) + " (first at " +
+                   location_of(path, state->facts[first->second].line, first->second + 1) + ")"};
+  }
+  auto source = open_source(path, options);
+  if (!source.ok()) return source.error();
+  state->source = std::move(source).value();
+  state->posters.emplace(options.posters_dir);
+  CatalogStream stream;
+  stream.state_ = std::move(state);
+  return stream;
+}
+
+Result<ParsedCatalog> CatalogStream::next(std::size_t max_records) {
+  State& st = *state_;
+  ParsedCatalog batch;
+  RawRecord r;
+  while (batch.records.size() < max_records) {
+    auto more = st.source->next(r);
+    if (!more.ok()) return more.error();
+    const std::size_t i = st.next;
+    if (!*more) {
+      if (i != st.facts.size()) return Error{st.path + ": the file changed while it was imported (it ended early)"};
+      break;
+    }
+    if (i >= st.facts.size() || trim(r.title) != st.facts[i].title)
+      return Error{r.location + ": the file changed while it was imported"};
+    ++st.next;
+    auto warn = [&](std::string message) { batch.warnings.push_back({r.location, i + 1, std::move(message)}); };
     MovieRecord m;
-    m.title = std::string(trim(r.title));
-    if (m.title.empty()) return Error{r.location + ": field \"title\" is empty"};
+    m.title = st.facts[i].title;
     m.description = std::string(trim(r.description));
-    const bool database_row = !trim(r.source_id).empty();
     if (m.description.empty()) {
       // A row of a movie database (it has an id) is kept without a synopsis, so ratings that name its id
       // still find it; the title stands in for the text that search and embeddings read.
-      if (!database_row) return Error{r.location + ": field \"description\" is empty (movie " + quote_for_message(m.title) + ")"};
       warn("empty description; the title stands in for it");
       m.description = m.title;
     }
-    if (auto it = distinct_titles.find(i); it != distinct_titles.end()) {
+    if (auto it = st.renamed.find(i); it != st.renamed.end()) {
       warn("title " + quote_for_message(m.title) + " is shared with another film of the file; stored as " + quote_for_message(it->second));
       m.title = it->second;
     }
-    auto key = fold_for_search(m.title);
-    if (auto [it, inserted] = first_location_of_title.emplace(key, r.location); !inserted)
-      return Error{r.location + ": duplicate title " + quote_for_message(m.title) + " (first at " + it->second + ")"};
     m.genre_raw = r.genre;
     m.genres = normalize_genres(r.genre);
     if (!r.has_genre) warn("no genre field");
     else if (m.genres.empty()) warn("genre \"" + r.genre + "\" not recognized; stored without genre tags");
     m.year_raw = r.year;
-    m.year = normalize_year(r.year);
+    m.year = st.facts[i].year;
     if (!r.has_year) warn("no year field");
     else if (!m.year) warn("year \"" + r.year + "\" is not a valid year; stored without a year");
     else if (trim(r.year) == m.title) warn("year " + r.year + " equals the title; the source may have copied the title into the year");
-    m.source = options.source;
+    m.source = st.options.source;
     m.source_id = r.source_id;
     m.tagline = std::string(trim(r.tagline));
     m.keywords = normalize_keywords(r.keywords);
     if (!r.poster.empty()) {
       m.poster = r.poster;
-    } else if (posters.exists()) {
-      auto match = posters.find(m.title);
+    } else if (st.posters->exists()) {
+      auto match = st.posters->find(m.title);
       m.poster = match.path;
       if (!match.warning.empty()) warn(match.warning);
     }
-    catalog.records.push_back(std::move(m));
-    catalog.locations.push_back(r.location);
-    catalog.embeddings.push_back(std::move(r.embedding));
+    batch.records.push_back(std::move(m));
+    batch.locations.push_back(r.location);
+    batch.embeddings.push_back(std::move(r.embedding));
   }
-  return catalog;
+  return batch;
+}
+
+Result<ParsedCatalog> read_catalog_file(const std::string& path, const ImportOptions& options) {
+  auto stream = CatalogStream::open(path, options);
+  if (!stream.ok()) return stream.error();
+  return stream->next(stream->size());
 }
 
 }  // namespace cinerec

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,30 @@ struct ParsedCatalog {
 // mistyped title or description, two records with the same title. Oddities that lose nothing
 // (unparseable year, unrecognized genre, missing poster) become warnings.
 Result<ParsedCatalog> read_catalog_file(const std::string& path, const ImportOptions& options);
+
+// A catalog file read in two passes, so a large file imports in batches without being held in memory.
+// open() reads every record once (JSON Lines and CSV straight from the file, a line or a CSV row at a
+// time; a .json array is parsed whole) and fails with the errors read_catalog_file names, keeping of
+// each record only its title, source id, year and line (for duplicate titles and the renaming of a
+// movie database's namesakes: about 100 bytes a record). next() reads the file again and returns the
+// records normalized, a batch at a time, with their warnings; it fails if the file changed meanwhile.
+class CatalogStream {
+ public:
+  static Result<CatalogStream> open(const std::string& path, const ImportOptions& options);
+  CatalogStream(CatalogStream&&) noexcept;
+  CatalogStream& operator=(CatalogStream&&) noexcept;
+  ~CatalogStream();
+
+  std::size_t size() const;  // records in the file
+  // The next `max_records` records (fewer at the end of the file, none after it). Warnings carry the
+  // record's 1-based index in the whole file.
+  Result<ParsedCatalog> next(std::size_t max_records);
+
+ private:
+  CatalogStream() = default;
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Byte offsets where each element of a top-level JSON array starts (strings skipped), so messages can
 // name the line of a record: nlohmann::json does not keep positions of parsed values.

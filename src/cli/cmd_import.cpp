@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_set>
 
 #include "catalog/embeddings_file.h"
 #include "catalog/import.h"
@@ -23,49 +24,41 @@ struct ImportArgs {
   bool quiet = false;
   std::string vectors;  // .npy whose row i is the vector of record i
   std::string model = "text-embedding-3-small";
+  std::size_t batch = 8192;
 };
 
-// Stores row i of the .npy as the vector of catalog record i, a block of rows per transaction (constant
-// memory; re-running the import repeats the same writes, so an interrupted import is resumed by
-// running it again).
-Result<std::size_t> import_npy_vectors(Store& store, NpyReader& npy, const ParsedCatalog& catalog, const std::string& model) {
-  auto movies = store.movies();
-  if (!movies.ok()) return movies.error();
-  auto titles = TitleIndex::of(*movies);
-  constexpr std::size_t kBlock = 4096;
+// Records per transaction (--batch, default 8192): a batch of movies, then their vectors. Large
+// enough that commits cost little next to the writes, small enough that memory stays bounded
+// (8192 x 1536 floats = 50 MB).
+
+// Stores the next rows of the .npy as the vectors of `ids` (one row per id, in order), in one transaction.
+Status store_npy_rows(Store& store, NpyReader& npy, const std::vector<MovieId>& ids, const std::string& model,
+                      std::size_t first_row) {
   std::vector<float> block;
-  std::size_t done = 0;
-  for (;;) {
-    auto n = npy.read(kBlock, block);
-    if (!n.ok()) return n.error();
-    if (*n == 0) break;
-    std::vector<VectorWrite> writes(*n);
-    for (std::size_t i = 0; i < *n; ++i) {
-      auto position = titles.find(catalog.records[done + i].title);
-      if (!position.ok()) return position.error();
-      writes[i].movie = (*movies)[*position].id;
-      writes[i].values.assign(block.begin() + static_cast<std::ptrdiff_t>(i * npy.dim()),
-                              block.begin() + static_cast<std::ptrdiff_t>((i + 1) * npy.dim()));
-    }
-    if (auto st = store.put_vectors(model, writes); !st.ok())
-      return Error{"rows " + std::to_string(done + 1) + "-" + std::to_string(done + *n) + ": " + st.error().message};
-    done += *n;
+  auto n = npy.read(ids.size(), block);
+  if (!n.ok()) return n.error();
+  const std::string rows = "rows " + std::to_string(first_row + 1) + "-" + std::to_string(first_row + ids.size());
+  if (*n != ids.size()) return Error{rows + ": the file ended early"};
+  std::vector<VectorWrite> writes(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    writes[i].movie = ids[i];
+    writes[i].values.assign(block.begin() + static_cast<std::ptrdiff_t>(i * npy.dim()),
+                            block.begin() + static_cast<std::ptrdiff_t>((i + 1) * npy.dim()));
   }
-  return done;
+  if (auto st = store.put_vectors(model, writes); !st.ok()) return Error{rows + ": " + st.error().message};
+  return Status::Ok();
 }
 
 // Warns about near-duplicate films involving a movie of this file, against the whole catalog. They are
 // kept (two titles of one film are both legitimate entries); recommendations show one of them.
-void warn_duplicates(Store& store, const ParsedCatalog& catalog) {
+void warn_duplicates(Store& store, const std::unordered_set<MovieId>& imported) {
   auto pairs = catalog_duplicates(store);
   if (!pairs.ok()) {
     std::cerr << "warning: could not look for duplicate films: " << pairs.error().message << "\n";
     return;
   }
-  std::set<std::string> imported;
-  for (const auto& r : catalog.records) imported.insert(r.title);
   for (const auto& p : *pairs) {
-    if (!imported.count(p.a.title) && !imported.count(p.b.title)) continue;
+    if (!imported.count(p.a.id) && !imported.count(p.b.id)) continue;
     std::cerr << "warning: possible duplicate: " << describe_duplicate(p)
               << "; both kept (cinerec duplicates lists them, recommendations show one)\n";
   }
@@ -87,36 +80,62 @@ int run_import(const GlobalOptions& global, const ImportArgs& args) {
       return fail(Error{"--column expects FIELD=HEADER, got \"" + mapping + "\""});
     options.columns[mapping.substr(0, eq)] = mapping.substr(eq + 1);
   }
-  auto catalog = read_catalog_file(args.file, options);
+  // First pass: the whole file is checked before anything is written.
+  auto catalog = CatalogStream::open(args.file, options);
   if (!catalog.ok()) return fail(catalog.error());
   std::optional<NpyReader> npy;
   if (!args.vectors.empty()) {
     auto opened = NpyReader::open(args.vectors);
     if (!opened.ok()) return fail(opened.error());
-    if (opened->rows() != catalog->records.size())
+    if (opened->rows() != catalog->size())
       return fail(Error{args.vectors + ": " + std::to_string(opened->rows()) + " vectors for " +
-                        std::to_string(catalog->records.size()) + " movies in " + args.file + "; nothing imported"});
+                        std::to_string(catalog->size()) + " movies in " + args.file + "; nothing imported"});
     npy.emplace(std::move(opened).value());
   }
   auto store = open_db(global, OpenMode::CreateIfMissing);
   if (!store.ok()) return fail(store.error());
-  auto summary = (*store)->upsert_movies(catalog->records);
-  if (!summary.ok()) return fail(Error{args.file + ": nothing imported: " + summary.error().message});
-  if (!args.quiet)
-    for (const auto& w : catalog->warnings) std::cerr << "warning: " << w.location << ": " << w.message << "\n";
-  std::cout << "imported " << args.file << " into " << (*store)->describe() << ": " << catalog->records.size()
-            << " movies (" << summary->added << " added, " << summary->updated << " updated, " << summary->unchanged
-            << " unchanged), " << catalog->warnings.size() << " warnings\n";
-  if (npy) {
-    auto stored = import_npy_vectors(**store, *npy, *catalog, args.model);
-    if (!stored.ok()) return fail(Error{args.vectors + ": " + stored.error().message});
-    std::cout << "stored " << *stored << " vectors of model " << args.model << " (" << npy->dim() << " dimensions)\n";
-  }
-  if (!args.quiet) warn_duplicates(**store, *catalog);
+
+  // Second pass: a batch of movies per transaction, then the batch's vectors. Upserts are idempotent, so
+  // after an interruption the same command resumes: committed batches come back unchanged.
+  UpsertSummary total;
+  std::size_t done = 0, warnings = 0;
   bool has_embeddings = false;
-  for (const auto& e : catalog->embeddings) has_embeddings |= e.has_value();
+  std::unordered_set<MovieId> imported;
+  for (;;) {
+    auto batch = catalog->next(args.batch);
+    auto interrupted = [&](const std::string& what) {
+      std::string kept = done == 0 ? "nothing imported"
+                                   : "records 1-" + std::to_string(done) + " are imported; run the same command again "
+                                     "after fixing this to resume";
+      return fail(Error{what + " (" + kept + ")"});
+    };
+    if (!batch.ok()) return interrupted(batch.error().message);
+    if (batch->records.empty()) break;
+    auto summary = (*store)->upsert_movies(batch->records);
+    if (!summary.ok())
+      return interrupted(args.file + ": records " + std::to_string(done + 1) + "-" +
+                         std::to_string(done + batch->records.size()) + " not imported: " + summary.error().message);
+    if (npy) {
+      if (auto st = store_npy_rows(**store, *npy, summary->ids, args.model, done); !st.ok())
+        return interrupted(args.vectors + ": " + st.error().message);
+    }
+    total.added += summary->added;
+    total.updated += summary->updated;
+    total.unchanged += summary->unchanged;
+    imported.insert(summary->ids.begin(), summary->ids.end());
+    warnings += batch->warnings.size();
+    if (!args.quiet)
+      for (const auto& w : batch->warnings) std::cerr << "warning: " << w.location << ": " << w.message << "\n";
+    for (const auto& e : batch->embeddings) has_embeddings |= e.has_value();
+    done += batch->records.size();
+  }
+  std::cout << "imported " << args.file << " into " << (*store)->describe() << ": " << done << " movies ("
+            << total.added << " added, " << total.updated << " updated, " << total.unchanged << " unchanged), "
+            << warnings << " warnings\n";
+  if (npy) std::cout << "stored " << done << " vectors of model " << args.model << " (" << npy->dim() << " dimensions)\n";
+  if (!args.quiet) warn_duplicates(**store, imported);
   if (has_embeddings) std::cout << "the file also holds embedding vectors; load them with: cinerec add-embeddings " << args.file << "\n";
-  if (summary->added + summary->updated == 0 && !npy) return 0;
+  if (total.added + total.updated == 0 && !npy) return 0;
   store->reset();
   return refresh_vector_index(global);
 }
@@ -177,6 +196,10 @@ void register_import_commands(CLI::App& app, GlobalOptions& global) {
   import->add_flag("--quiet", import_args->quiet, "do not print warnings");
   import->add_option("--vectors", import_args->vectors, ".npy file whose row i is the vector of record i");
   import->add_option("--model", import_args->model, "model that made the --vectors")->capture_default_str();
+  import->add_option("--batch", import_args->batch,
+                     "records per transaction; an interrupted import keeps its whole batches and the same command resumes it")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 24))
+      ->capture_default_str();
   import->callback([&global, import_args] { global.run = [&global, import_args] { return run_import(global, *import_args); }; });
 
   auto add_args = std::make_shared<AddEmbeddingsArgs>();

@@ -25,6 +25,7 @@ struct UpsertSummary {
   std::size_t added = 0;
   std::size_t updated = 0;
   std::size_t unchanged = 0;
+  std::vector<MovieId> ids;  // the stored id of each record, in the order of the records
 };
 
 // One vector to write. text_hash identifies the text that was embedded (empty when unknown), so a later

@@ -1,7 +1,9 @@
 """Crash consistency: `cinerec import` and `cinerec add-embeddings` killed with SIGKILL at random
 moments, many times, on a generated catalog of a few thousand movies. After every kill the database
-passes PRAGMA integrity_check and holds either the old or the new state of the file (each command
-writes a whole file in one transaction: never half of it), and a rerun completes.
+passes PRAGMA integrity_check and holds either the old or the new state of the file (a file within one
+import batch, and every add-embeddings file, is written in one transaction: never half of it), and a
+rerun completes. An import of more records than its --batch commits whole batches: killed, it leaves
+the first batches new and the rest old, and the same command resumes it.
 
 Kill times are drawn from the duration of an uninterrupted run measured first (half of them from
 the moment the database file is opened on); every third kill instead comes 0-20 ms after the WAL
@@ -59,6 +61,22 @@ def catalog_state(db):
     if tags == {"2"} and count == N:
         return 2
     raise AssertionError(f"half-applied import: {count} movies, versions {sorted(tags)}")
+
+
+BATCH = 500
+
+
+def batch_prefix(db):
+    """How many movies, in id (file) order, hold version 2 while the rest hold version 1; raises unless
+    that is a whole number of batches (or all of them) followed by only version-1 movies."""
+    with sqlite3.connect(db) as conn:
+        tags = [row[0] for row in conn.execute(
+            "SELECT substr(description, instr(description, ', v') + 3, 1) FROM movies ORDER BY id")]
+    assert len(tags) == N, f"{len(tags)} movies"
+    new = next((i for i, t in enumerate(tags) if t != "2"), N)
+    assert all(t == "1" for t in tags[new:]), "versions interleave beyond one batch boundary"
+    assert new % BATCH == 0 or new == N, f"{new} new movies: not whole batches of {BATCH}"
+    return new
 
 
 def vector_state(db):
@@ -204,6 +222,34 @@ class CrashConsistency(CinerecTestCase):
         db = self.tmp / "catalog.db"
         total, opened = self.timed_run(self.command(db, "import", 1), db)
         self.crash_loop(db, "import", (2, 1), catalog_state, total, opened)
+
+    def test_batched_import_killed_keeps_whole_batches_and_resumes(self):
+        db = self.tmp / "batched.db"
+        subprocess.run(self.command(db, "import", 1), check=True, capture_output=True, env=self.env())
+        batched = self.command(db, "import", 2) + ["--batch", str(BATCH)]
+        total, opened = self.timed_run(batched, db)
+        subprocess.run(self.command(db, "import", 1), check=True, capture_output=True, env=self.env())
+        self.assertEqual(batch_prefix(db), 0)
+        progress, kills, seen = 0, 0, set()
+        for _ in range(KILLS):
+            was_killed, _ = self.kill_at(batched, db, self.rng.uniform(0, total * 1.05))
+            kills += was_killed
+            self.assertEqual(integrity(db), "ok")
+            now = batch_prefix(db)
+            # A rerun starts again from the first record: committed batches come back unchanged, so the
+            # new prefix never shrinks; a finished run leaves every movie new.
+            self.assertGreaterEqual(now, progress)
+            if not was_killed:
+                self.assertEqual(now, N)
+            progress = now
+            seen.add(now)
+            if now == N:
+                subprocess.run(self.command(db, "import", 1), check=True, capture_output=True, env=self.env())
+                progress = batch_prefix(db)
+        print(f"batched import: {kills} SIGKILLs, new-movie prefixes seen {sorted(seen)}", flush=True)
+        out = subprocess.run(batched, check=True, capture_output=True, env=self.env(), text=True).stdout
+        self.assertIn(f"{N} movies", out)
+        self.assertEqual(batch_prefix(db), N)
 
     def test_add_embeddings_killed_keeps_old_or_new_vectors(self):
         db = self.tmp / "vectors.db"

@@ -105,7 +105,16 @@ class PostgresStore final : public Store {
       summary.added = counts[0].as<std::size_t>();
       summary.updated = counts[1].as<std::size_t>();
       summary.unchanged = records.size() - summary.added - summary.updated;
-      if (summary.added + summary.updated == 0) return summary;  // nothing to commit: the version stays
+      auto ids_in_order = [&] {
+        summary.ids.reserve(records.size());
+        for (const auto& row : tx.exec("SELECT m.id FROM cinerec_movies_in s JOIN movies m ON m.title_key = s.title_key "
+                                       "ORDER BY s.ord"))
+          summary.ids.push_back(row[0].as<std::int64_t>());
+      };
+      if (summary.added + summary.updated == 0) {  // nothing to commit: the version stays
+        ids_in_order();
+        return summary;
+      }
       tx.exec0("UPDATE movies m SET title = s.title, description = s.description, genre_raw = s.genre_raw, "
                "genres = s.genres::jsonb, year = NULLIF(s.year, '')::integer, year_raw = s.year_raw, "
                "poster = s.poster, source = s.source, source_id = s.source_id, tagline = s.tagline, "
@@ -118,6 +127,7 @@ class PostgresStore final : public Store {
                "NULLIF(s.year, '')::integer, s.year_raw, s.poster, s.source, s.source_id, s.tagline, s.keywords::jsonb "
                "FROM cinerec_movies_in s "
                "WHERE NOT EXISTS (SELECT 1 FROM movies m WHERE m.title_key = s.title_key) ORDER BY s.ord");
+      ids_in_order();
       commit_write(tx);
       return summary;
     });

@@ -112,6 +112,7 @@ class SqliteStore final : public Store {
                       find.text(4) == genres_json && (find.is_null(5) ? !r.year : (r.year && *r.year == find.int64(5))) &&
                       find.text(6) == r.year_raw && find.text(7) == r.poster && find.text(8) == r.source &&
                       find.text(9) == r.source_id && find.text(10) == r.tagline && find.text(11) == keywords_json;
+          summary.ids.push_back(find.int64(0));
           if (same) {
             ++summary.unchanged;
             continue;
@@ -135,6 +136,7 @@ class SqliteStore final : public Store {
         write->bind(11, r.tagline);
         write->bind(12, keywords_json);
         if (write->step() != SQLITE_DONE) return sqlite_error("write \"" + r.title + "\"");
+        if (write == &insert) summary.ids.push_back(sqlite3_last_insert_rowid(db_));
       }
       if (summary.added + summary.updated > 0) CINEREC_TRY(bump_version());
       return summary;

@@ -87,6 +87,13 @@ TEST_P(StoreContract, UpsertCountsAddedUpdatedUnchanged) {
   EXPECT_EQ((*movies)[3].title, "Ágora");
   EXPECT_EQ((*movies)[3].description, tricky);
   for (std::size_t i = 1; i < movies->size(); ++i) EXPECT_LT((*movies)[i - 1].id, (*movies)[i].id);
+  // Each record's stored id, in record order, whether it was added, updated or unchanged.
+  EXPECT_EQ(first->ids, (std::vector<MovieId>{(*movies)[0].id, (*movies)[1].id, (*movies)[2].id}));
+  EXPECT_EQ(second->ids, (std::vector<MovieId>{(*movies)[0].id, (*movies)[1].id, (*movies)[2].id, (*movies)[3].id}));
+  auto again = store_->upsert_movies({no_year, movie("MATRIX", "otra historia")});
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(again->unchanged, 2u);
+  EXPECT_EQ(again->ids, (std::vector<MovieId>{(*movies)[2].id, (*movies)[0].id}));
 }
 
 TEST_P(StoreContract, TaglineAndKeywordsRoundTripAndCountAsChanges) {
