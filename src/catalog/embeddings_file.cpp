@@ -13,20 +13,32 @@
 #include "store/vector_codec.h"
 
 namespace cinerec {
+
+std::string TitledVector::label() const { return title.empty() ? "id " + source_id : quote_for_message(title); }
+
 namespace {
 
 using json = nlohmann::json;
 
 Result<TitledVector> titled_vector_from_json(const json& object, const std::string& where) {
   if (!object.is_object()) return Error{where + ": expected a JSON object"};
-  auto title = object.find("title");
-  if (title == object.end() || !title->is_string() || trim(title->get<std::string>()).empty())
-    return Error{where + ": missing or empty field \"title\""};
+  TitledVector v;
+  v.location = where;
+  if (auto title = object.find("title"); title != object.end() && !title->is_null()) {
+    if (!title->is_string() || trim(title->get<std::string>()).empty())
+      return Error{where + ": field \"title\" must be a non-empty string"};
+    v.title = std::string(trim(title->get<std::string>()));
+  }
+  if (auto id = object.find("id"); id != object.end() && !id->is_null()) {
+    if (id->is_number_integer()) v.source_id = std::to_string(id->get<long long>());
+    else if (id->is_string() && !trim(id->get<std::string>()).empty()) v.source_id = std::string(trim(id->get<std::string>()));
+    else return Error{where + ": field \"id\" must be a non-empty string or an integer"};
+  }
+  if (v.title.empty() && v.source_id.empty()) return Error{where + ": missing field \"title\" (or \"id\")"};
   auto embedding = object.find("embedding");
   if (embedding == object.end()) embedding = object.find("vector");
   if (embedding == object.end() || !embedding->is_array())
-    return Error{where + ": missing field \"embedding\" (a list of numbers) for \"" + title->get<std::string>() + "\""};
-  TitledVector v{where, std::string(trim(title->get<std::string>())), {}};
+    return Error{where + ": missing field \"embedding\" (a list of numbers) for " + v.label()};
   v.values.reserve(embedding->size());
   for (std::size_t i = 0; i < embedding->size(); ++i) {
     const auto& x = (*embedding)[i];
@@ -142,9 +154,9 @@ Result<std::vector<TitledVector>> read_embeddings_file(const std::string& path) 
   const std::size_t dim = vectors->front().values.size();
   for (const auto& v : *vectors) {
     if (v.values.size() != dim)
-      return Error{v.location + ": \"" + v.title + "\" has " + std::to_string(v.values.size()) +
+      return Error{v.location + ": " + v.label() + " has " + std::to_string(v.values.size()) +
                    " dimensions, expected " + std::to_string(dim) + " like the first record"};
-    CINEREC_TRY(validate_vector(v.values, v.location + " \"" + v.title + "\""));
+    CINEREC_TRY(validate_vector(v.values, v.location + " " + v.label()));
   }
   return vectors;
 }

@@ -11,6 +11,7 @@
 #include "catalog/npy.h"
 #include "catalog/title_index.h"
 #include "cli/commands.h"
+#include "common/text.h"
 #include "recommend/catalog_duplicates.h"
 
 namespace cinerec::cli {
@@ -64,6 +65,55 @@ void warn_duplicates(Store& store, const std::unordered_set<MovieId>& imported) 
   }
 }
 
+// Stores the vectors read from a keyed file (read_embeddings_file) in one transaction: each goes to the
+// movie of its title, else of its source id. Unknown keys are listed on stderr; unless skip_unknown
+// they refuse the whole file. Prints what was stored.
+Status store_keyed_vectors(Store& store, std::vector<TitledVector> vectors, const std::string& file,
+                           const std::string& model, bool skip_unknown) {
+  auto movies = store.movies();
+  if (!movies.ok()) return movies.error();
+  auto titles = TitleIndex::of(*movies);
+  std::unordered_map<std::string, MovieId> by_source_id;
+  for (const auto& m : *movies)
+    if (!m.source_id.empty()) by_source_id.emplace(m.source_id, m.id);
+  const std::size_t dim = vectors.front().values.size();
+  std::vector<VectorWrite> writes;
+  std::size_t unknown = 0;
+  std::map<MovieId, std::string> seen;
+  for (auto& v : vectors) {
+    std::optional<MovieId> id;
+    std::string why;
+    if (!v.title.empty()) {
+      auto position = titles.find(v.title);
+      if (position.ok()) id = (*movies)[*position].id;
+      else why = position.error().message;
+    }
+    if (!id && !v.source_id.empty()) {
+      auto it = by_source_id.find(v.source_id);
+      if (it != by_source_id.end()) id = it->second;
+      else why += (why.empty() ? "" : "; ") + std::string("no movie has id ") + quote_for_message(v.source_id);
+    }
+    if (!id) {
+      ++unknown;
+      std::cerr << (skip_unknown ? "warning: " : "error: ") << v.location << ": " << why << "\n";
+      continue;
+    }
+    if (auto [it, inserted] = seen.emplace(*id, v.location); !inserted)
+      return Error{v.location + ": second vector for " + v.label() + " (first at " + it->second + ")"};
+    writes.push_back({*id, std::move(v.values), ""});
+  }
+  if (unknown > 0 && !skip_unknown)
+    return Error{file + ": " + std::to_string(unknown) +
+                 " vectors name movies not in the catalog; nothing stored (import the catalog first, or pass --skip-unknown)"};
+  if (auto written = store.put_vectors(model, writes); !written.ok())
+    return Error{file + ": nothing stored: " + written.error().message};
+  std::cout << "stored " << writes.size() << " vectors of model " << model << " (" << dim << " dimensions) in "
+            << store.describe();
+  if (unknown) std::cout << "; skipped " << unknown << " vectors of unknown movies";
+  std::cout << "\n";
+  return Status::Ok();
+}
+
 int run_import(const GlobalOptions& global, const ImportArgs& args) {
   ImportOptions options;
   options.source = args.source;
@@ -84,7 +134,12 @@ int run_import(const GlobalOptions& global, const ImportArgs& args) {
   auto catalog = CatalogStream::open(args.file, options);
   if (!catalog.ok()) return fail(catalog.error());
   std::optional<NpyReader> npy;
-  if (!args.vectors.empty()) {
+  std::optional<std::vector<TitledVector>> keyed;  // a .json / .jsonl vectors file, read and checked up front
+  if (!args.vectors.empty() && std::filesystem::path(args.vectors).extension() != ".npy") {
+    auto read = read_embeddings_file(args.vectors);
+    if (!read.ok()) return fail(Error{read.error().message + " (nothing imported)"});
+    keyed.emplace(std::move(read).value());
+  } else if (!args.vectors.empty()) {
     auto opened = NpyReader::open(args.vectors);
     if (!opened.ok()) return fail(opened.error());
     if (opened->rows() != catalog->size())
@@ -133,9 +188,13 @@ int run_import(const GlobalOptions& global, const ImportArgs& args) {
             << total.added << " added, " << total.updated << " updated, " << total.unchanged << " unchanged), "
             << warnings << " warnings\n";
   if (npy) std::cout << "stored " << done << " vectors of model " << args.model << " (" << npy->dim() << " dimensions)\n";
+  if (keyed) {
+    if (auto st = store_keyed_vectors(**store, std::move(*keyed), args.vectors, args.model, /*skip_unknown=*/false); !st.ok())
+      return fail(Error{st.error().message + " (the movies are imported; store the vectors with cinerec add-embeddings)"});
+  }
   if (!args.quiet) warn_duplicates(**store, imported);
   if (has_embeddings) std::cout << "the file also holds embedding vectors; load them with: cinerec add-embeddings " << args.file << "\n";
-  if (total.added + total.updated == 0 && !npy) return 0;
+  if (total.added + total.updated == 0 && !npy && !keyed) return 0;
   store->reset();
   return refresh_vector_index(global);
 }
@@ -147,38 +206,12 @@ struct AddEmbeddingsArgs {
 };
 
 int run_add_embeddings(const GlobalOptions& global, const AddEmbeddingsArgs& args) {
-  auto vectors = read_embeddings_file(args.file);
-  if (!vectors.ok()) return fail(vectors.error());
   auto store = open_db(global, OpenMode::ReadWrite);
   if (!store.ok()) return fail(store.error());
-  auto movies = (*store)->movies();
-  if (!movies.ok()) return fail(movies.error());
-  auto titles = TitleIndex::of(*movies);
-  const std::size_t dim = vectors->front().values.size();
-  std::vector<VectorWrite> writes;
-  std::size_t unknown = 0;
-  std::map<MovieId, std::string> seen;
-  for (auto& v : *vectors) {
-    auto position = titles.find(v.title);
-    if (!position.ok()) {
-      ++unknown;
-      std::cerr << (args.skip_unknown ? "warning: " : "error: ") << v.location << ": " << position.error().message << "\n";
-      continue;
-    }
-    MovieId id = (*movies)[*position].id;
-    if (auto [it, inserted] = seen.emplace(id, v.location); !inserted)
-      return fail(Error{v.location + ": second vector for \"" + v.title + "\" (first at " + it->second + ")"});
-    writes.push_back({id, std::move(v.values), ""});
-  }
-  if (unknown > 0 && !args.skip_unknown)
-    return fail(Error{args.file + ": " + std::to_string(unknown) +
-                      " titles are not in the catalog; nothing stored (import the catalog first, or pass --skip-unknown)"});
-  if (auto written = (*store)->put_vectors(args.model, writes); !written.ok())
-    return fail(Error{args.file + ": nothing stored: " + written.error().message});
-  std::cout << "stored " << writes.size() << " vectors of model " << args.model << " ("
-            << dim << " dimensions) in " << (*store)->describe();
-  if (unknown) std::cout << "; skipped " << unknown << " unknown titles";
-  std::cout << "\n";
+  auto vectors = read_embeddings_file(args.file);
+  if (!vectors.ok()) return fail(vectors.error());
+  if (auto st = store_keyed_vectors(**store, std::move(vectors).value(), args.file, args.model, args.skip_unknown); !st.ok())
+    return fail(st.error());
   store->reset();
   return refresh_vector_index(global);
 }
@@ -194,7 +227,9 @@ void register_import_commands(CLI::App& app, GlobalOptions& global) {
   import->add_option("--source", import_args->source, "name of the source, stored with each movie")->default_val("file");
   import->add_option("--column", import_args->columns, "CSV column for a field, e.g. --column title=original_title");
   import->add_flag("--quiet", import_args->quiet, "do not print warnings");
-  import->add_option("--vectors", import_args->vectors, ".npy file whose row i is the vector of record i");
+  import->add_option("--vectors", import_args->vectors,
+                     "vectors of the movies: a .npy whose row i is record i's, or a .json / .jsonl of "
+                     "{\"title\" or \"id\", \"embedding\"} records");
   import->add_option("--model", import_args->model, "model that made the --vectors")->capture_default_str();
   import->add_option("--batch", import_args->batch,
                      "records per transaction; an interrupted import keeps its whole batches and the same command resumes it")

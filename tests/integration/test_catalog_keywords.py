@@ -1,11 +1,11 @@
 """TMDB's tagline and keywords columns: imported from a CSV shaped like tmdb_5000_movies.csv (JSON
 lists of {"id", "name"} objects), stored, searched with the description, shown by the API, and changed
-by a re-import like any other field."""
+by a re-import like any other field. Vectors files keyed by TMDB id (or title) go with the import."""
 # cinerec-test: both-stores
 import csv
 import json
 
-from cinerec_test import CinerecTestCase, main, run, run_json
+from cinerec_test import STORE, CinerecTestCase, digest, main, run, run_json
 from server_helper import Server, request
 
 HEADER = ["budget", "genres", "id", "keywords", "overview", "release_date", "tagline", "title"]
@@ -75,6 +75,40 @@ class CatalogKeywords(CinerecTestCase):
         self.assertIn("3 movies (0 added, 1 updated, 2 unchanged)", out.stdout)
         results = run_json("recommend", "amity island", "-k", 1, db=self.db)["results"]
         self.assertEqual([r["title"] for r in results], ["Jaws"])
+
+    def test_vectors_keyed_by_id_or_title_come_with_the_import(self):
+        vectors = self.tmp / "vectors.jsonl"
+        rows = [{"id": 105, "embedding": [1.0, 0.0, 0.1]},              # Back to the Future, by TMDB id
+                {"id": "1366", "embedding": [0.9, 0.1, 0.0]},           # Rocky, id as a string
+                {"title": "Jaws", "embedding": [0.0, 0.0, 1.0]}]        # by title
+        vectors.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        out = run("import", self.csv, "--vectors", vectors, "--model", "m3", "--quiet", db=self.db)
+        self.assertIn("stored 3 vectors of model m3 (3 dimensions)", out.stdout)
+        similar = run_json("similar", "Back to the Future", "-k", 2, "--model", "m3", db=self.db)["results"]
+        self.assertEqual([r["title"] for r in similar], ["Rocky", "Jaws"])
+        self.assertAlmostEqual(similar[0]["score"], 0.9 / (1.01 ** 0.5 * 0.82 ** 0.5), places=5)
+
+        # An id the catalog does not have: the vectors are refused, named with file:line, and nothing
+        # of them is stored (the movies are, and the message says so).
+        unknown = self.tmp / "unknown.jsonl"
+        unknown.write_text(json.dumps({"id": 105, "embedding": [0.0, 1.0, 0.0]}) + "\n" +
+                           json.dumps({"id": 999999, "embedding": [0.0, 1.0, 0.0]}) + "\n")
+        p = run("import", self.csv, "--vectors", unknown, "--model", "m3", db=self.db, check=False)
+        self.assertFails(p, 'unknown.jsonl:2 (record 2): no movie has id "999999"', "nothing stored",
+                         "the movies are imported")
+        again = run_json("similar", "Back to the Future", "-k", 1, "--model", "m3", db=self.db)["results"]
+        self.assertEqual(again[0]["title"], "Rocky")
+        # A vectors file that is not even readable is refused before any movie is written.
+        broken = self.tmp / "broken.jsonl"
+        broken.write_text('{"id": 105, "embedding": [1, 2\n')
+        fresh = self.new_db("fresh")
+        empty = None if STORE == "sqlite" else digest(fresh)
+        p = run("import", self.csv, "--vectors", broken, db=fresh, check=False)
+        self.assertFails(p, "broken.jsonl:1", "nothing imported")
+        if STORE == "sqlite":
+            self.assertFalse(fresh.exists())
+        else:
+            self.assertEqual(digest(fresh), empty)
 
     def test_keywords_that_are_not_a_list_of_strings_are_refused(self):
         bad = self.tmp / "bad.jsonl"

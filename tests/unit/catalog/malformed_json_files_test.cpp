@@ -69,5 +69,34 @@ TEST(MalformedJsonFiles, VectorFilesRefuseOverflowingNumbers) {
   }
 }
 
+TEST(VectorFiles, RecordsAreKeyedByTitleOrBySourceId) {
+  auto p = write_temp("{\"id\": 603, \"embedding\": [1, 0]}\n"
+                      "{\"id\": \"tt0133093\", \"title\": \"Matrix\", \"embedding\": [0, 1]}\n"
+                      "{\"title\": \"Roma\", \"vector\": [1, 1]}\n",
+                      "keyed.jsonl");
+  auto vectors = read_embeddings_file(p.string());
+  fs::remove(p);
+  ASSERT_TRUE(vectors.ok()) << vectors.error().message;
+  ASSERT_EQ(vectors->size(), 3u);
+  EXPECT_EQ((*vectors)[0].source_id, "603");
+  EXPECT_EQ((*vectors)[0].title, "");
+  EXPECT_EQ((*vectors)[0].label(), "id 603");
+  EXPECT_EQ((*vectors)[1].source_id, "tt0133093");
+  EXPECT_EQ((*vectors)[1].label(), "\"Matrix\"");
+  EXPECT_EQ((*vectors)[2].source_id, "");
+
+  for (const auto& [text, message] : std::vector<std::pair<std::string, std::string>>{
+           {"{\"embedding\": [1, 0]}\n", ":1 (record 1): missing field \"title\" (or \"id\")"},
+           {"{\"id\": 1.5, \"embedding\": [1, 0]}\n", ":1 (record 1): field \"id\" must be a non-empty string or an integer"},
+           {"{\"id\": 7, \"embedding\": [1, 0]}\n{\"id\": 8, \"embedding\": [1]}\n",
+            ":2 (record 2): id 8 has 1 dimensions, expected 2 like the first record"}}) {
+    auto bad = write_temp(text, "bad-keyed.jsonl");
+    auto read = read_embeddings_file(bad.string());
+    fs::remove(bad);
+    ASSERT_FALSE(read.ok()) << text;
+    EXPECT_EQ(read.error().message, bad.string() + message);
+  }
+}
+
 }  // namespace
 }  // namespace cinerec
