@@ -292,12 +292,14 @@ std::vector<ScoredRow> HnswIndex::search(const float* query, std::size_t k, std:
     auto res = detail::scan_top_k(limit, 1, k, allowed->data(), plan, PtrScorer{kernels, impl.row_ptr, query, impl.dim});
     return std::move(res[0]);
   };
-  // Few passing rows: scanning just those is cheaper than a graph search wide enough to meet k of them.
-  if (passing <= std::max<std::size_t>(2048, n / 32)) return exact();
-
-  inf.method = "hnsw+filter";
   // Expect passing/n of the candidates to pass; ask for twice what that needs, widen 4x on a shortfall.
   std::size_t want = std::max(ef, (k * n / passing) * 2);
+  // Few passing rows: scanning just those is cheaper than a graph search wide enough to meet k of them.
+  // A search of width `want` computes roughly 8 * want distances (measured: k = 256 among 8 % of
+  // 100,000 rows took 40 ms through the graph, 2 ms as a scan of the passing rows).
+  if (passing <= std::max<std::size_t>(2048, n / 32) || passing <= 8 * want) return exact();
+
+  inf.method = "hnsw+filter";
   while (want <= n / 4) {
     auto found = graph_search(want);
     if (found.size() >= k) {

@@ -533,15 +533,26 @@ QueryIntent QueryUnderstanding::understand(std::string_view prompt) const {
   return intent;
 }
 
+// fold_for_search of a genre name, remembered per thread: a catalog has a few dozen distinct genres,
+// and intent_match runs for every movie when a prompt names one (folding each time cost 0.6 us a
+// movie: 60 ms a prompt on 100,000 movies).
+static std::string folded_genre(const std::string& genre) {
+  thread_local std::unordered_map<std::string, std::string> memo;
+  auto it = memo.find(genre);
+  if (it != memo.end()) return it->second;
+  if (memo.size() >= 4096) memo.clear();  // free-text genres: keep the memo bounded
+  return memo.emplace(genre, fold_for_search(genre)).first->second;
+}
+
 double intent_match(const Movie& movie, const QueryIntent& intent) {
   double sum = 0.0;
   int parts = 0;
   if (!intent.genres.empty()) {
     ++parts;
     for (const auto& g : movie.genres) {
-      auto fg = fold_for_search(g);
+      const std::string fg = folded_genre(g);
       if (std::any_of(intent.genres.begin(), intent.genres.end(),
-                      [&](const std::string& want) { return fold_for_search(want) == fg; })) {
+                      [&](const std::string& want) { return folded_genre(want) == fg; })) {
         sum += 1.0;
         break;
       }

@@ -106,6 +106,20 @@ Result<Recommender> Recommender::load(Store& store, const RecommenderOptions& op
   r.movies_ = std::move(movies).value();
   for (std::size_t i = 0; i < r.movies_.size(); ++i) r.row_of_id_[r.movies_[i].id] = i;
   r.titles_.emplace(TitleIndex::of(r.movies_));
+  r.genre_bits_.assign(r.movies_.size(), 0);
+  std::unordered_map<std::string, std::string> folded;  // genre as stored -> fold_for_search, once each
+  for (std::size_t i = 0; i < r.movies_.size(); ++i) {
+    for (const auto& g : r.movies_[i].genres) {
+      auto f = folded.find(g);
+      if (f == folded.end()) f = folded.emplace(g, fold_for_search(g)).first;
+      auto bit = r.genre_bit_.emplace(f->second, static_cast<int>(r.genre_bit_.size())).first;
+      if (bit->second >= 64) {
+        r.genre_bits_complete_ = false;
+        continue;
+      }
+      r.genre_bits_[i] |= std::uint64_t{1} << bit->second;
+    }
+  }
 
   r.model_ = options.model;
   if (r.model_.empty()) {
@@ -259,6 +273,23 @@ Result<Recommendations> Recommender::recommend_offline(std::string_view prompt, 
   return out;
 }
 
+std::vector<std::uint8_t> Recommender::fitting_rows(const QueryIntent& intent, std::vector<std::uint8_t> rows) const {
+  if (!genre_bits_complete_) {
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = rows[i] && intent_match(movies_[i], intent) > 0.0;
+    return rows;
+  }
+  std::uint64_t wanted = 0;
+  for (const auto& g : intent.genres)
+    if (auto it = genre_bit_.find(fold_for_search(g)); it != genre_bit_.end()) wanted |= std::uint64_t{1} << it->second;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!rows[i]) continue;
+    const auto& year = movies_[i].year;
+    const bool era = intent.years && year && *year >= intent.years->from && *year <= intent.years->to;
+    rows[i] = (genre_bits_[i] & wanted) != 0 || era;
+  }
+  return rows;
+}
+
 std::optional<std::vector<std::uint32_t>> Recommender::prompt_candidates(
     const QueryIntent& intent, const std::vector<ScoredRow>& hits, const std::vector<float>& query,
     const std::vector<std::uint8_t>& allowed, std::size_t k, Recommendations& out) const {
@@ -274,9 +305,7 @@ std::optional<std::vector<std::uint32_t>> Recommender::prompt_candidates(
     rows.push_back(hit.row);
   if (!intent.genres.empty() || intent.years.has_value()) {
     // The intent boost lifts movies of the asked genre / era above closer ones: search those too.
-    std::vector<std::uint8_t> fitting = with_vector;
-    for (std::size_t i = 0; i < fitting.size(); ++i)
-      fitting[i] = fitting[i] && intent_match(movies_[i], intent) > 0.0;
+    const std::vector<std::uint8_t> fitting = fitting_rows(intent, with_vector);
     std::string method;
     for (const auto& hit : vector_search_.nearest(matrix_, query.data(), n, fitting, &method)) rows.push_back(hit.row);
   }

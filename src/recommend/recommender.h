@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -170,6 +171,8 @@ class Recommender {
   // row) without a graph or a query vector. Equal to the full ranking when the graph finds the true
   // nearest rows and the prompt has no cues: a row outside both lists has a lower cosine, and no
   // more lexical score, than enough rows to fill the results.
+  // Rows that fit the intent's genre / era cues, i.e. intent_match(movie, intent) > 0, restricted to `rows`.
+  std::vector<std::uint8_t> fitting_rows(const QueryIntent& intent, std::vector<std::uint8_t> rows) const;
   std::optional<std::vector<std::uint32_t>> prompt_candidates(const QueryIntent& intent,
                                                               const std::vector<ScoredRow>& hits,
                                                               const std::vector<float>& query,
@@ -185,6 +188,12 @@ class Recommender {
   // has_vector_[r] is 0, so they never rank by vector similarity.
   std::vector<float> vectors_;
   std::vector<std::uint8_t> has_vector_;
+  // Bit b of genre_bits_[r]: movie r has the genre whose folded name genre_bit_ maps to b (the first
+  // 64 distinct genres; genre_bits_complete_ is false when the catalog has more). Lets a prompt's
+  // genre cue be matched against every movie without folding strings.
+  std::vector<std::uint64_t> genre_bits_;
+  std::unordered_map<std::string, int> genre_bit_;
+  bool genre_bits_complete_ = true;
   MatrixView matrix_;
   std::optional<LexicalIndex> lexical_;
   std::optional<QueryUnderstanding> understanding_;
