@@ -48,7 +48,10 @@ int refresh_vector_index(const GlobalOptions& global) {
   const std::string path = vector_index_path(global);
   std::error_code ec;
   if (path.empty() || !std::filesystem::exists(path, ec)) return 0;
-  auto built = build_index(global, IndexArgs{}, std::cout);
+  // Rebuilt as the user last built it: the parameters are in the index's description.
+  IndexArgs args;
+  if (auto params = HnswIndex::load_params(path); params.ok()) args.params = *params;
+  auto built = build_index(global, args, std::cout);
   if (!built.ok()) return fail(Error{"the HNSW index " + path + " is out of date and could not be rebuilt: " +
                                      built.error().message});
   return 0;

@@ -206,6 +206,16 @@ Result<std::string> HnswIndex::load_tag(const std::string& path) {
   return meta->value("tag", std::string());
 }
 
+Result<HnswParams> HnswIndex::load_params(const std::string& path) {
+  auto meta = read_meta(path);
+  if (!meta) return meta.error();
+  HnswParams params;
+  params.M = (*meta)["M"];
+  params.ef_construction = (*meta)["ef_construction"];
+  params.seed = meta->value("seed", std::uint64_t{100});
+  return params;
+}
+
 Result<HnswIndex> HnswIndex::load(const std::string& path, std::size_t expected_dim) {
   auto meta_r = read_meta(path);
   if (!meta_r) return meta_r.error();

@@ -54,6 +54,8 @@ class HnswIndex {
   static Result<HnswIndex> load(const std::string& path, std::size_t expected_dim = 0);
   // The tag save() stored, without loading the graph.
   static Result<std::string> load_tag(const std::string& path);
+  // The parameters the graph was built with (M, ef_construction, seed; threads 0), without loading it.
+  static Result<HnswParams> load_params(const std::string& path);
 
   std::size_t size() const;
   std::size_t dim() const;

@@ -57,6 +57,7 @@ class VectorIndex(CinerecTestCase):
         out = run("import", changed, "--quiet", db=self.db, env=self.env).stdout
         self.assertIn("1 updated", out)
         self.assertIn(f"indexed {MOVIES} vectors", out)
+        self.assertIn("(M 12, ef_construction 80)", out)  # rebuilt with the parameters it was built with
         self.assertEqual(self.similar(self.titles[1])["vector_search"], "hnsw (ef 64)")
 
     def test_prompts_rank_the_graphs_candidates_and_agree_with_the_full_ranking(self):
