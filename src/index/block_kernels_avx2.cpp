@@ -175,10 +175,10 @@ inline void rows_loop(const RowT* const* rows, std::size_t nrows, const QT* quer
   if (r < nrows) rows_block_rem<M, R - 1>(nrows - r, rows + r, queries, nq, dim, out + r, ld, pf);
 }
 
-// A single query is memory-bound: R1 rows in flight at once (for float32 one row, read as one
-// sequential stream, which is what the hardware prefetcher follows best: two or four interleaved
-// rows measured 20-45 % slower on 200k x 1536). Batches use RB rows x 4 queries so each loaded row
-// chunk feeds 4 queries.
+// A single query is memory-bound and reads one row at a time (R1 = 1), a single sequential stream,
+// which is what the hardware prefetcher follows best: on 200k x 1536, two or four interleaved rows
+// measured 20-45 % slower for float32, and four rows 2.5x slower for int8. Batches use RB rows x 4
+// queries so each loaded row chunk feeds 4 queries.
 template <template <int, int> class M, int R1, int RB, class RowT, class QT, class OutT>
 void drive(const RowT* const* rows, std::size_t nrows, const QT* queries, std::size_t nq, std::size_t dim,
            OutT* out, std::size_t ld, Prefetch next) {
@@ -198,12 +198,12 @@ void f32_avx2(const float* const* rows, std::size_t nrows, const float* queries,
 
 void f16_avx2(const std::uint16_t* const* rows, std::size_t nrows, const float* queries, std::size_t nq,
               std::size_t dim, float* out, std::size_t ld, Prefetch next) {
-  drive<F16Micro, 8, 3>(rows, nrows, queries, nq, dim, out, ld, next);
+  drive<F16Micro, 1, 3>(rows, nrows, queries, nq, dim, out, ld, next);
 }
 
 void i8_avx2(const std::int8_t* const* rows, std::size_t nrows, const std::int8_t* queries, std::size_t nq,
              std::size_t dim, std::int32_t* out, std::size_t ld, Prefetch next) {
-  drive<I8Micro, 4, 2>(rows, nrows, queries, nq, dim, out, ld, next);
+  drive<I8Micro, 1, 2>(rows, nrows, queries, nq, dim, out, ld, next);
 }
 
 void to_f16_avx2(const float* in, std::uint16_t* out, std::size_t n) {
