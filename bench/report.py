@@ -140,7 +140,8 @@ def scan_section(run, name):
         md.append("")
     big = [s for s in run["sizes"] if s["dim"] == 1536]
     if big:
-        s = max(big, key=lambda s: s["rows"])
+        # The issue states its targets on 200,000 x 1536; the largest 1536-d size stands in without it.
+        s = next((x for x in big if x["rows"] == 200000), max(big, key=lambda s: s["rows"]))
         md.append(f"### Targets of issue 10, checked on {s['rows']:,} × {s['dim']}")
         md.append("")
         md.append("| target | met | measured |")

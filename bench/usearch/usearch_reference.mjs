@@ -39,11 +39,25 @@ function parseArgs(argv) {
 }
 
 function readF32(file, count) {
-  const buf = fs.readFileSync(file);
-  if (buf.length !== count * 4) throw new Error(`${file}: ${buf.length} bytes, expected ${count * 4}`);
-  // A copy when Node pooled the buffer at an offset: the binding reads typed arrays from offset 0.
-  const bytes = buf.byteOffset === 0 ? buf.buffer : buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
-  return new Float32Array(bytes, 0, count);
+  // Read in pieces into one ArrayBuffer: readFileSync refuses files over 2 GiB (1M x 1536 is 6 GB),
+  // and a fresh buffer starts at offset 0, which the binding requires of typed arrays.
+  const size = fs.statSync(file).size;
+  if (size !== count * 4) throw new Error(`${file}: ${size} bytes, expected ${count * 4}`);
+  const out = new Float32Array(count);
+  const fd = fs.openSync(file, "r");
+  try {
+    const piece = 1 << 30;
+    for (let done = 0; done < size;) {
+      // A byte view per piece: one Uint8Array over all 6 GB would exceed V8's typed array length.
+      const view = new Uint8Array(out.buffer, done, Math.min(piece, size - done));
+      const n = fs.readSync(fd, view, 0, view.length, done);
+      if (n <= 0) throw new Error(`${file}: short read at byte ${done} of ${size}`);
+      done += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return out;
 }
 
 function percentile(samples, p) {
