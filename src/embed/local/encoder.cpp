@@ -49,7 +49,11 @@ void Encoder::linear(const float* in, std::size_t rows, std::size_t in_dim, cons
                      const Int8Matrix* quantized, std::size_t out_dim, float* out) {
   const std::size_t parts = pool_->size();
   if (quantized) {
-    quantize_activations(in, rows, *quantized, xq_);
+    prepare_activations(rows, *quantized, xq_);
+    pool_->parallel_for(parts, [&](std::size_t part) {
+      const auto [begin, end] = split(rows, parts, part, 1);
+      quantize_activation_rows(in, begin, end, *quantized, xq_);
+    });
     pool_->parallel_for(parts, [&](std::size_t part) {
       const auto [begin, end] = split(out_dim, parts, part, 16);
       if (begin < end) int8_linear(xq_, *quantized, begin, end, out, out_dim);

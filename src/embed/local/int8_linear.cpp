@@ -42,6 +42,26 @@ int quantize(float v, float inv_scale) {
 
 }  // namespace
 
+namespace {
+
+void pack_for_vnni(Int8Matrix& q) {
+  constexpr std::size_t block = kVnniBlockColumns;
+  const std::size_t blocks = (q.rows + block - 1) / block, groups = q.stride / 4;
+  q.packed.assign(blocks * groups * block * 4, 0);
+  q.packed_scales.assign(blocks * block, 0.0f);
+  q.packed_sums.assign(blocks * block, 0);
+  for (std::size_t n = 0; n < q.rows; ++n) {
+    const std::size_t b = n / block, i = n % block;
+    for (std::size_t g = 0; g < groups; ++g)
+      for (std::size_t j = 0; j < 4; ++j)
+        q.packed[(b * groups + g) * block * 4 + 4 * i + j] = q.values[n * q.stride + 4 * g + j];
+    q.packed_scales[n] = q.scales[n];
+    q.packed_sums[n] = q.sums[n];
+  }
+}
+
+}  // namespace
+
 Int8Matrix quantize_rows(const float* m, std::size_t rows, std::size_t cols) {
   Int8Matrix q;
   q.rows = rows;
@@ -60,35 +80,44 @@ Int8Matrix quantize_rows(const float* m, std::size_t rows, std::size_t cols) {
       q.sums[r] += v;
     }
   }
+  if (detail::vnni_available()) pack_for_vnni(q);
   return q;
 }
 
-void quantize_activations(const float* x, std::size_t rows, const Int8Matrix& w, Int8Activations& out) {
-  const bool vnni = detail::vnni_available();
+void prepare_activations(std::size_t rows, const Int8Matrix& w, Int8Activations& out) {
   out.rows = rows;
   out.stride = w.stride;
   out.scales.resize(rows);
-  if (vnni) {
-    // Padding columns hold 128 (value 0); their weights are 0, so they add nothing either way.
-    out.biased.assign(rows * w.stride, 128);
+  // Every row, padding included, is written by quantize_activation_rows: no fill here.
+  if (detail::vnni_available()) {
+    out.biased.resize(rows * w.stride);
     out.wide.clear();
   } else {
-    out.wide.assign(rows * w.stride, 0);
+    out.wide.resize(rows * w.stride);
     out.biased.clear();
   }
-  for (std::size_t r = 0; r < rows; ++r) {
+}
+
+void quantize_activation_rows(const float* x, std::size_t begin, std::size_t end, const Int8Matrix& w,
+                              Int8Activations& out) {
+  for (std::size_t r = begin; r < end; ++r) {
     const float* row = x + r * w.cols;
+    if (!out.biased.empty()) {
+      // Padding columns hold 128 (value 0); their weights are 0, so they add nothing either way.
+      out.scales[r] = detail::quantize_row_biased_vnni(row, w.cols, w.stride, out.biased.data() + r * w.stride);
+      continue;
+    }
     out.scales[r] = row_scale(row, w.cols);
     const float inv = 1.0f / out.scales[r];
-    // Separate loops per form, so each vectorizes.
-    if (vnni) {
-      std::uint8_t* dst = out.biased.data() + r * w.stride;
-      for (std::size_t c = 0; c < w.cols; ++c) dst[c] = static_cast<std::uint8_t>(quantize(row[c], inv) + 128);
-    } else {
-      std::int16_t* dst = out.wide.data() + r * w.stride;
-      for (std::size_t c = 0; c < w.cols; ++c) dst[c] = static_cast<std::int16_t>(quantize(row[c], inv));
-    }
+    std::int16_t* dst = out.wide.data() + r * w.stride;
+    for (std::size_t c = 0; c < w.cols; ++c) dst[c] = static_cast<std::int16_t>(quantize(row[c], inv));
+    std::fill(dst + w.cols, dst + w.stride, std::int16_t{0});
   }
+}
+
+void quantize_activations(const float* x, std::size_t rows, const Int8Matrix& w, Int8Activations& out) {
+  prepare_activations(rows, w, out);
+  quantize_activation_rows(x, 0, rows, w, out);
 }
 
 int activation_value(const Int8Activations& a, std::size_t r, std::size_t c) {

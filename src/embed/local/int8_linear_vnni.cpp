@@ -1,9 +1,14 @@
-// AVX-512 VNNI kernel of int8_linear (compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni):
-// vpdpbusd multiplies 32 unsigned (activation + 128) by signed (weight) bytes per instruction into
-// int32 lanes without intermediate saturation; the +128 bias is removed with the weight row sums.
+// AVX-512 VNNI kernels of int8_linear (compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni).
+// vpdpbusd multiplies 4 unsigned (activation + 128) by 4 signed (weight) bytes per int32 lane and adds
+// them to the lane without intermediate saturation; the +128 bias is removed with the weight column
+// sums. Weights are packed so that one 32-byte load holds 4 consecutive k of 8 output columns
+// (Int8Matrix::packed): a lane accumulates one output, so no horizontal sums, and a tile of
+// kTileRows rows x 16 columns keeps its 16 accumulators in registers (32 ymm with AVX-512VL).
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 
 #include "embed/local/int8_linear.h"
 
@@ -11,68 +16,120 @@ namespace cinerec::local::detail {
 
 namespace {
 
-inline std::int32_t hsum(__m256i v) {
-  __m128i s = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(1, 0, 3, 2)));
-  s = _mm_add_epi32(s, _mm_shuffle_epi32(s, _MM_SHUFFLE(2, 3, 0, 1)));
-  return _mm_cvtsi128_si32(s);
-}
+constexpr std::size_t kBlock = kVnniBlockColumns;  // 16 output columns per packed block
+constexpr int kTileRows = 8;
 
-template <int R, int C>
-void block(const std::uint8_t* const* x, const std::int8_t* const* w, std::size_t stride, std::int32_t* dots) {
-  __m256i acc[R][C];
-  for (int r = 0; r < R; ++r)
-    for (int c = 0; c < C; ++c) acc[r][c] = _mm256_setzero_si256();
-  for (std::size_t i = 0; i < stride; i += 32) {
-    __m256i wv[C];
-    for (int c = 0; c < C; ++c) wv[c] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w[c] + i));
+// acc[r][h] += x[r, 4g:4g+4] . w[16b + 8h + lane, 4g:4g+4] for every group g of the block; when
+// `next` is set, the next block is prefetched on the way (a line per group, the same offset).
+template <int R>
+void tile(const std::uint8_t* x, std::size_t x_stride, const std::int8_t* block, std::size_t groups,
+          const std::int8_t* next, __m256i (&acc)[kTileRows][2]) {
+  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (next) _mm_prefetch(reinterpret_cast<const char*>(next + g * 64), _MM_HINT_T0);
+    const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + g * 64));
+    const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + g * 64 + 32));
     for (int r = 0; r < R; ++r) {
-      const __m256i xv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x[r] + i));
-      for (int c = 0; c < C; ++c) acc[r][c] = _mm256_dpbusd_epi32(acc[r][c], xv, wv[c]);
+      std::int32_t four;
+      std::memcpy(&four, x + r * x_stride + g * 4, sizeof four);
+      const __m256i xb = _mm256_set1_epi32(four);
+      acc[r][0] = _mm256_dpbusd_epi32(acc[r][0], xb, w0);
+      acc[r][1] = _mm256_dpbusd_epi32(acc[r][1], xb, w1);
     }
   }
-  for (int r = 0; r < R; ++r)
-    for (int c = 0; c < C; ++c) dots[r * C + c] = hsum(acc[r][c]);
 }
 
-template <int C>
-void column_block(const Int8Activations& a, std::size_t row_begin, std::size_t row_end, const Int8Matrix& w,
-                  std::size_t n, float* out, std::size_t ldo) {
-  const std::int8_t* wr[C];
-  for (int c = 0; c < C; ++c) wr[c] = w.values.data() + (n + c) * w.stride;
-  std::int32_t dots[3 * C];
-  auto store = [&](std::size_t first, int count) {
-    for (int i = 0; i < count; ++i)
-      for (int c = 0; c < C; ++c)
-        out[(first + i) * ldo + n + c] = static_cast<float>(dots[i * C + c] - 128 * w.sums[n + c]) *
-                                         a.scales[first + i] * w.scales[n + c];
-  };
-  const std::uint8_t* xq = a.biased.data();
-  std::size_t r = row_begin;
-  for (; r + 3 <= row_end; r += 3) {
-    const std::uint8_t* x[3] = {xq + r * w.stride, xq + (r + 1) * w.stride, xq + (r + 2) * w.stride};
-    block<3, C>(x, wr, w.stride, dots);
-    store(r, 3);
+// Rescales the tile's integer products to floats and stores the columns in [col_begin, col_end)
+// of the block starting at column `first`.
+template <int R>
+void store(const __m256i (&acc)[kTileRows][2], const Int8Activations& a, std::size_t row, const Int8Matrix& w,
+           std::size_t first, std::size_t col_begin, std::size_t col_end, float* out, std::size_t ldo) {
+  __m256i bias[2];
+  __m256 scale[2];
+  for (int h = 0; h < 2; ++h) {
+    bias[h] = _mm256_slli_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w.packed_sums.data() + first + 8 * h)), 7);
+    scale[h] = _mm256_loadu_ps(w.packed_scales.data() + first + 8 * h);
   }
-  for (; r < row_end; ++r) {
-    const std::uint8_t* x[1] = {xq + r * w.stride};
-    block<1, C>(x, wr, w.stride, dots);
-    store(r, 1);
+  const bool whole = col_begin == first && col_end == first + kBlock;
+  for (int r = 0; r < R; ++r) {
+    const __m256 xs = _mm256_set1_ps(a.scales[row + r]);
+    float* dst = out + (row + r) * ldo;
+    alignas(32) float lanes[kBlock];
+    for (int h = 0; h < 2; ++h) {
+      const __m256 v = _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(acc[r][h], bias[h])), _mm256_mul_ps(scale[h], xs));
+      if (whole)
+        _mm256_storeu_ps(dst + first + 8 * h, v);
+      else
+        _mm256_store_ps(lanes + 8 * h, v);
+    }
+    if (!whole) std::copy(lanes + (col_begin - first), lanes + (col_end - first), dst + col_begin);
   }
 }
+
+template <int R>
+void tile_and_store(const Int8Activations& a, std::size_t row, const Int8Matrix& w, std::size_t b,
+                    bool prefetch_next, std::size_t col_begin, std::size_t col_end, float* out, std::size_t ldo) {
+  const std::size_t groups = w.stride / 4;
+  const std::int8_t* block = w.packed.data() + b * groups * 64;
+  __m256i acc[kTileRows][2];
+  tile<R>(a.biased.data() + row * a.stride, a.stride, block, groups, prefetch_next ? block + groups * 64 : nullptr, acc);
+  store<R>(acc, a, row, w, b * kBlock, col_begin, col_end, out, ldo);
+}
+
+using TileFn = void (*)(const Int8Activations&, std::size_t, const Int8Matrix&, std::size_t, bool, std::size_t,
+                        std::size_t, float*, std::size_t);
+constexpr TileFn kTiles[kTileRows + 1] = {nullptr,           tile_and_store<1>, tile_and_store<2>,
+                                          tile_and_store<3>, tile_and_store<4>, tile_and_store<5>,
+                                          tile_and_store<6>, tile_and_store<7>, tile_and_store<8>};
 
 }  // namespace
 
 void int8_linear_vnni(const Int8Activations& x, const Int8Matrix& w, std::size_t n_begin, std::size_t n_end,
                       float* out, std::size_t ldo) {
-  // Row chunks whose activations (96 x stride bytes) stay in L1/L2 while every weight block passes.
-  constexpr std::size_t kRowChunk = 96;
+  // Row chunks whose activations (64 x stride bytes, <= 96 KB) stay in L2 while the chunk's weight
+  // blocks pass; each block (16 x stride bytes) is reused from L1 by every tile of the chunk.
+  constexpr std::size_t kRowChunk = 64;
+  const std::size_t b_begin = n_begin / kBlock, b_end = (n_end + kBlock - 1) / kBlock;
   for (std::size_t r0 = 0; r0 < x.rows; r0 += kRowChunk) {
     const std::size_t r1 = std::min(x.rows, r0 + kRowChunk);
-    std::size_t n = n_begin;
-    for (; n + 4 <= n_end; n += 4) column_block<4>(x, r0, r1, w, n, out, ldo);
-    for (; n < n_end; ++n) column_block<1>(x, r0, r1, w, n, out, ldo);
+    for (std::size_t b = b_begin; b < b_end; ++b) {
+      const std::size_t col_begin = std::max(n_begin, b * kBlock), col_end = std::min(n_end, (b + 1) * kBlock);
+      for (std::size_t r = r0; r < r1; r += kTileRows) {
+        const std::size_t rows = std::min<std::size_t>(kTileRows, r1 - r);
+        // The weights stream from memory once per text: the chunk's first tile fetches the next block.
+        kTiles[rows](x, r, w, b, r == r0 && b + 1 < b_end, col_begin, col_end, out, ldo);
+      }
+    }
   }
+}
+
+// Quantizes one row to value + 128 (scale = max|row| / 127, round to nearest even as cvtps does in
+// the default rounding mode) and fills the padding up to `stride` with 128 (value 0).
+float quantize_row_biased_vnni(const float* row, std::size_t cols, std::size_t stride, std::uint8_t* dst) {
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  __m256 vmax = _mm256_setzero_ps();
+  std::size_t c = 0;
+  for (; c + 8 <= cols; c += 8) vmax = _mm256_max_ps(vmax, _mm256_andnot_ps(sign, _mm256_loadu_ps(row + c)));
+  alignas(32) float lanes[8];
+  _mm256_store_ps(lanes, vmax);
+  float max = 0;
+  for (float l : lanes) max = std::max(max, l);
+  for (std::size_t i = c; i < cols; ++i) max = std::max(max, std::abs(row[i]));
+  const float scale = max > 0 ? max / 127.0f : 1.0f;
+  const float inv = 1.0f / scale;
+  const __m256 vinv = _mm256_set1_ps(inv), lo = _mm256_set1_ps(-127.0f), hi = _mm256_set1_ps(127.0f);
+  const __m256i bias = _mm256_set1_epi32(128);
+  for (c = 0; c + 8 <= cols; c += 8) {
+    const __m256 v = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(row + c), vinv), lo), hi);
+    const __m128i bytes = _mm256_cvtepi32_epi8(_mm256_add_epi32(_mm256_cvtps_epi32(v), bias));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + c), bytes);
+  }
+  for (; c < cols; ++c) {
+    const float v = std::clamp(row[c] * inv, -127.0f, 127.0f);
+    dst[c] = static_cast<std::uint8_t>(static_cast<int>(std::nearbyint(v)) + 128);
+  }
+  std::fill(dst + cols, dst + stride, std::uint8_t{128});
+  return scale;
 }
 
 }  // namespace cinerec::local::detail

@@ -1,8 +1,11 @@
 // A fixed set of worker threads for the encoder's parallel loops. The encoder owns its threads (and
 // keeps OpenBLAS single-threaded inside them) so that "threads = N" means N busy cores, never
-// N OpenBLAS threads plus N of ours competing for them.
+// N OpenBLAS threads plus N of ours competing for them. A forward pass is dozens of short parallel
+// loops back to back, so a waiting thread first spins for a moment (as OpenMP runtimes do) before it
+// sleeps: a futex wake-up per loop cost more than the loop on short texts.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <functional>
@@ -37,8 +40,8 @@ class ThreadPool {
   std::size_t parts_ = 0;
   std::size_t next_part_ = 0;
   std::size_t busy_ = 0;
-  std::size_t generation_ = 0;
-  bool stop_ = false;
+  std::atomic<std::size_t> generation_{0};  // written under mutex_, read without it while spinning
+  std::atomic<bool> stop_{false};
 };
 
 }  // namespace cinerec::local

@@ -1,6 +1,7 @@
 // The encoder's hand-written kernels against plain double-precision loops.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -72,17 +73,22 @@ namespace {
 
 TEST(Int8Linear, EqualsTheExactIntegerProductRescaled) {
   std::mt19937 rng(11);
-  for (std::size_t m : {1u, 4u, 50u, 100u})
+  for (std::size_t m : {1u, 4u, 13u, 50u, 100u})
     for (std::size_t k : {5u, 16u, 40u, 70u})
-      for (std::size_t n : {1u, 6u, 19u}) {
+      for (std::size_t n : {1u, 6u, 19u, 40u}) {
         const auto x = random_vector(m * k, rng), w = random_vector(n * k, rng);
         const Int8Matrix q = quantize_rows(w.data(), n, k);
         Int8Activations xq;
-        quantize_activations(x.data(), m, q, xq);
-        std::vector<float> out(m * n);
-        const std::size_t mid = n / 2;
-        int8_linear(xq, q, 0, mid, out.data(), n);
-        int8_linear(xq, q, mid, n, out.data(), n);
+        // Rows quantized in two ranges, as threads do; columns computed in three ranges that start
+        // inside the kernels' 16-column blocks.
+        prepare_activations(m, q, xq);
+        quantize_activation_rows(x.data(), m / 3, m, q, xq);
+        quantize_activation_rows(x.data(), 0, m / 3, q, xq);
+        std::vector<float> out(m * n, std::nanf(""));
+        const std::size_t a = n / 3, b = 2 * n / 3 + 1;
+        int8_linear(xq, q, 0, a, out.data(), n);
+        int8_linear(xq, q, a, std::min(b, n), out.data(), n);
+        int8_linear(xq, q, std::min(b, n), n, out.data(), n);
         for (std::size_t r = 0; r < m; ++r) {
           float max = 0;
           for (std::size_t i = 0; i < k; ++i) max = std::max(max, std::abs(x[r * k + i]));
