@@ -17,28 +17,70 @@ struct IndexArgs {
   HnswParams params;
 };
 
-Status build_index(const GlobalOptions& global, const IndexArgs& args, std::ostream& out) {
-  const std::string path = vector_index_path(global);
-  if (path.empty())
-    return Error{"no index file for a PostgreSQL catalog; name one with --vector-index PATH (or CINEREC_VECTOR_INDEX)"};
+// The catalog's vectors as the recommender sees them (exact mode: an existing index is not opened).
+Result<Recommender> load_vectors(const GlobalOptions& global, const std::string& model) {
   auto store = open_db(global, OpenMode::ReadOnly);
   if (!store.ok()) return store.error();
   RecommenderOptions options;
-  options.model = args.model;
+  options.model = model;
   options.vector_search.mode = VectorSearchMode::Exact;
   auto recommender = Recommender::load(**store, options);
   if (!recommender.ok()) return recommender.error();
   if (recommender->model().empty()) return Error{"the catalog has no vectors to index; run cinerec embed first"};
+  return recommender;
+}
+
+// "<what> N vectors of model X (M m, ef_construction e) in S s: PATH (B MiB)"
+void report(std::ostream& out, const char* what, const HnswIndex& graph, const Recommender& recommender,
+            const std::chrono::steady_clock::time_point& start, const std::string& path) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char line[512];
+  std::snprintf(line, sizeof line, "%s %zu vectors of model %s (M %zu, ef_construction %zu) in %.1f s: %s (%.1f MiB)\n",
+                what, graph.size(), recommender.model().c_str(), graph.params().M, graph.params().ef_construction,
+                seconds, path.c_str(), static_cast<double>(graph.memory_bytes()) / (1024.0 * 1024.0));
+  out << line;
+}
+
+Status build_index(const GlobalOptions& global, const IndexArgs& args, std::ostream& out) {
+  const std::string path = vector_index_path(global);
+  if (path.empty())
+    return Error{"no index file for a PostgreSQL catalog; name one with --vector-index PATH (or CINEREC_VECTOR_INDEX)"};
+  auto recommender = load_vectors(global, args.model);
+  if (!recommender.ok()) return recommender.error();
   const auto start = std::chrono::steady_clock::now();
   auto graph = HnswIndex::build(recommender->vectors(), args.params);
   if (!graph.ok()) return graph.error();
   CINEREC_TRY(graph->save(path, recommender->vectors_fingerprint()));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  char line[256];
-  std::snprintf(line, sizeof line, "indexed %zu vectors of model %s (M %zu, ef_construction %zu) in %.1f s: %s (%.1f MiB)\n",
-                graph->size(), recommender->model().c_str(), args.params.M, args.params.ef_construction, seconds,
-                path.c_str(), static_cast<double>(graph->memory_bytes()) / (1024.0 * 1024.0));
-  out << line;
+  report(out, "indexed", *graph, *recommender, start, path);
+  return Status::Ok();
+}
+
+// Brings the index at `path` in step with the catalog's vectors. When the graph still holds the first
+// rows of the catalog unchanged (movies were only added), the new rows are inserted into it; any other
+// change (a vector replaced, a movie removed, another model) rebuilds it with the parameters it was
+// built with, which its description records.
+Status update_index(const GlobalOptions& global, const std::string& path, std::ostream& out) {
+  auto recommender = load_vectors(global, "");
+  if (!recommender.ok()) return recommender.error();
+  const MatrixView& vectors = recommender->vectors();
+  const auto start = std::chrono::steady_clock::now();
+  auto graph = HnswIndex::load(path, vectors.dim);
+  if (graph.ok() && graph->holds_prefix_of(vectors)) {
+    const std::size_t added = vectors.rows - graph->size();
+    if (added > 0) CINEREC_TRY(graph->add({vectors.row(graph->size()), added, vectors.dim}));
+    const std::string fingerprint = recommender->vectors_fingerprint();
+    auto tag = HnswIndex::load_tag(path);
+    if (added > 0 || !tag.ok() || *tag != fingerprint) CINEREC_TRY(graph->save(path, fingerprint));
+    report(out, (added > 0 ? "added " + std::to_string(added) + " to the index:" : std::string("index unchanged:")).c_str(),
+           *graph, *recommender, start, path);
+    return Status::Ok();
+  }
+  IndexArgs args;
+  if (auto params = HnswIndex::load_params(path); params.ok()) args.params = *params;
+  auto rebuilt = HnswIndex::build(vectors, args.params);
+  if (!rebuilt.ok()) return rebuilt.error();
+  CINEREC_TRY(rebuilt->save(path, recommender->vectors_fingerprint()));
+  report(out, "indexed", *rebuilt, *recommender, start, path);
   return Status::Ok();
 }
 
@@ -48,12 +90,9 @@ int refresh_vector_index(const GlobalOptions& global) {
   const std::string path = vector_index_path(global);
   std::error_code ec;
   if (path.empty() || !std::filesystem::exists(path, ec)) return 0;
-  // Rebuilt as the user last built it: the parameters are in the index's description.
-  IndexArgs args;
-  if (auto params = HnswIndex::load_params(path); params.ok()) args.params = *params;
-  auto built = build_index(global, args, std::cout);
-  if (!built.ok()) return fail(Error{"the HNSW index " + path + " is out of date and could not be rebuilt: " +
-                                     built.error().message});
+  auto updated = update_index(global, path, std::cout);
+  if (!updated.ok()) return fail(Error{"the HNSW index " + path + " is out of date and could not be updated: " +
+                                       updated.error().message});
   return 0;
 }
 

@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -58,6 +62,181 @@ struct PtrScorer {
   detail::Prefetch region(std::size_t, std::size_t) const { return {}; }  // rows are scattered in the graph
 };
 
+using Graph = hnswlib::HierarchicalNSW<float>;
+
+// The graph file is hnswlib's own format (HierarchicalNSW::saveIndex), so hnswlib reads cinerec's
+// files and the reverse: 13 header fields, the level-0 block (count x size_data_per_element bytes:
+// links, vector, label per element), then per element a uint32 byte count and its upper-level link
+// lists. hnswlib's loadIndex walks the file twice through seekg/tellg, which refill the stream
+// buffer at every element (5.3 s for 1M x 384 here), and trusts every neighbor id it reads; this
+// reads it in three large reads and checks it.
+struct GraphHeader {
+  std::size_t offset_level0, max_elements, count, size_data_per_element, label_offset, offset_data;
+  int max_level;
+  hnswlib::tableint entry;
+  std::size_t max_m, max_m0, m;
+  double mult;
+  std::size_t ef_construction;
+};
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+using File = std::unique_ptr<std::FILE, FileCloser>;
+
+// Reads exactly `bytes` bytes into `dst`; false on a short read.
+bool read_exact(std::FILE* f, void* dst, std::size_t bytes) { return std::fread(dst, 1, bytes, f) == bytes; }
+
+template <typename T>
+bool read_pod(std::FILE* f, T& v) {
+  return read_exact(f, &v, sizeof v);
+}
+
+bool read_header(std::FILE* f, GraphHeader& h) {
+  return read_pod(f, h.offset_level0) && read_pod(f, h.max_elements) && read_pod(f, h.count) &&
+         read_pod(f, h.size_data_per_element) && read_pod(f, h.label_offset) && read_pod(f, h.offset_data) &&
+         read_pod(f, h.max_level) && read_pod(f, h.entry) && read_pod(f, h.max_m) && read_pod(f, h.max_m0) &&
+         read_pod(f, h.m) && read_pod(f, h.mult) && read_pod(f, h.ef_construction);
+}
+
+constexpr std::size_t kHeaderBytes = 6 * sizeof(std::size_t) + sizeof(int) + sizeof(hnswlib::tableint) +
+                                     3 * sizeof(std::size_t) + sizeof(double) + sizeof(std::size_t);
+
+// Checks one link list (a count in the low 16 bits, then the ids): at most `max_links`, each < count.
+bool links_valid(const char* list, std::size_t max_links, std::size_t count) {
+  hnswlib::linklistsizeint head;
+  std::memcpy(&head, list, sizeof head);
+  const std::size_t n = head & 0xFFFFu;
+  if (n > max_links) return false;
+  for (std::size_t j = 0; j < n; ++j) {
+    hnswlib::tableint id;
+    std::memcpy(&id, list + sizeof head + j * sizeof id, sizeof id);
+    if (id >= count) return false;
+  }
+  return true;
+}
+
+// Reads a graph file written by write_graph or hnswlib; `file_bytes` is its size. On success the
+// graph is exactly what hnswlib's loadIndex would build, every link pointing at a stored element.
+Result<std::unique_ptr<Graph>> read_graph(const std::string& path, IpSpace& space, std::uint64_t seed,
+                                          std::size_t file_bytes) {
+  const std::string where = "hnsw load " + path + ": ";
+  File f(std::fopen(path.c_str(), "rb"));
+  if (!f) return Error{where + std::strerror(errno)};
+  GraphHeader h{};
+  if (!read_header(f.get(), h)) return Error{where + "file ends inside its header"};
+  if (h.m < 2 || h.m > 10000 || h.count > h.max_elements ||
+      h.count > (file_bytes - std::min(file_bytes, kHeaderBytes)) / std::max<std::size_t>(1, h.size_data_per_element))
+    return Error{where + "header holds impossible sizes (M " + std::to_string(h.m) + ", " + std::to_string(h.count) +
+                 " elements of " + std::to_string(h.size_data_per_element) + " bytes)"};
+  std::unique_ptr<Graph> g;
+  try {
+    // Capacity = the stored count (add() grows it), not the saved capacity a damaged header could inflate.
+    g = std::make_unique<Graph>(&space, std::max<std::size_t>(1, h.count), h.m, h.ef_construction, seed);
+  } catch (const std::exception& e) {
+    return Error{where + e.what()};
+  }
+  if (g->offsetLevel0_ != h.offset_level0 || g->size_data_per_element_ != h.size_data_per_element ||
+      g->label_offset_ != h.label_offset || g->offsetData_ != h.offset_data || g->maxM_ != h.max_m ||
+      g->maxM0_ != h.max_m0)
+    return Error{where + "element layout differs from an index of M " + std::to_string(h.m) + " over " +
+                 std::to_string(space.get_data_size() / sizeof(float)) + "-d vectors"};
+  if (!read_exact(f.get(), g->data_level0_memory_, h.count * h.size_data_per_element))
+    return Error{where + "file ends inside the level-0 block"};
+  std::vector<char> rest(file_bytes - kHeaderBytes - h.count * h.size_data_per_element);
+  if (!read_exact(f.get(), rest.data(), rest.size()) || std::fgetc(f.get()) != EOF)
+    return Error{where + "file size changed while it was read"};
+
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < h.count; ++i) {
+    hnswlib::linklistsizeint bytes;
+    if (rest.size() - pos < sizeof bytes) return Error{where + "file ends before the links of element " + std::to_string(i)};
+    std::memcpy(&bytes, rest.data() + pos, sizeof bytes);
+    pos += sizeof bytes;
+    if (bytes % g->size_links_per_element_ != 0 || bytes > rest.size() - pos)
+      return Error{where + "element " + std::to_string(i) + " has " + std::to_string(bytes) +
+                   " bytes of upper-level links, not a whole number of lists inside the file"};
+    const std::size_t levels = bytes / g->size_links_per_element_;
+    g->linkLists_[i] = nullptr;
+    g->element_levels_[i] = static_cast<int>(levels);
+    if (levels > 0) {
+      g->linkLists_[i] = static_cast<char*>(std::malloc(bytes));
+      if (!g->linkLists_[i]) {
+        g->element_levels_[i] = 0;
+        return Error{where + "out of memory"};
+      }
+      std::memcpy(g->linkLists_[i], rest.data() + pos, bytes);
+      pos += bytes;
+    }
+    g->cur_element_count = i + 1;  // the destructor frees the lists of elements below this
+  }
+  if (pos != rest.size()) return Error{where + std::to_string(rest.size() - pos) + " bytes follow the last element"};
+
+  g->label_lookup_.reserve(h.count);
+  for (std::size_t i = 0; i < h.count; ++i) {
+    const auto id = static_cast<hnswlib::tableint>(i);
+    bool ok = links_valid(reinterpret_cast<const char*>(g->get_linklist0(id)), g->maxM0_, h.count);
+    for (int level = 1; ok && level <= g->element_levels_[i]; ++level)
+      ok = links_valid(reinterpret_cast<const char*>(g->get_linklist(id, level)), g->maxM_, h.count);
+    if (!ok)
+      return Error{where + "element " + std::to_string(i) + " links to a neighbor outside the graph (damaged file)"};
+    g->label_lookup_[g->getExternalLabel(id)] = id;
+    if (g->isMarkedDeleted(id)) ++g->num_deleted_;
+  }
+  if (h.count > 0 && (h.entry >= h.count || h.max_level != g->element_levels_[h.entry]))
+    return Error{where + "entry point " + std::to_string(h.entry) + " is not a top-level element"};
+  g->maxlevel_ = h.count > 0 ? h.max_level : -1;
+  g->enterpoint_node_ = h.count > 0 ? h.entry : static_cast<hnswlib::tableint>(-1);
+  g->mult_ = h.mult;
+  g->revSize_ = 1.0 / h.mult;
+  return g;
+}
+
+// Writes `g` in hnswlib's format (see read_graph), in large writes; hnswlib's saveIndex makes two
+// small writes per element through an ofstream.
+Status write_graph(const Graph& g, const std::string& path) {
+  const std::string where = "hnsw save " + path + ": ";
+  File f(std::fopen(path.c_str(), "wb"));
+  if (!f) return Error{where + std::strerror(errno)};
+  std::vector<char> buf;
+  auto put = [&](const void* p, std::size_t n) {
+    const char* c = static_cast<const char*>(p);
+    buf.insert(buf.end(), c, c + n);
+  };
+  const std::size_t count = g.cur_element_count;
+  put(&g.offsetLevel0_, sizeof g.offsetLevel0_);
+  put(&g.max_elements_, sizeof g.max_elements_);
+  put(&count, sizeof count);
+  put(&g.size_data_per_element_, sizeof g.size_data_per_element_);
+  put(&g.label_offset_, sizeof g.label_offset_);
+  put(&g.offsetData_, sizeof g.offsetData_);
+  put(&g.maxlevel_, sizeof g.maxlevel_);
+  put(&g.enterpoint_node_, sizeof g.enterpoint_node_);
+  put(&g.maxM_, sizeof g.maxM_);
+  put(&g.maxM0_, sizeof g.maxM0_);
+  put(&g.M_, sizeof g.M_);
+  put(&g.mult_, sizeof g.mult_);
+  put(&g.ef_construction_, sizeof g.ef_construction_);
+  bool ok = std::fwrite(buf.data(), 1, buf.size(), f.get()) == buf.size();
+  ok = ok && std::fwrite(g.data_level0_memory_, 1, count * g.size_data_per_element_, f.get()) ==
+                 count * g.size_data_per_element_;
+  buf.clear();
+  for (std::size_t i = 0; ok && i < count; ++i) {
+    const hnswlib::linklistsizeint bytes =
+        g.element_levels_[i] > 0 ? static_cast<hnswlib::linklistsizeint>(g.size_links_per_element_ * g.element_levels_[i]) : 0;
+    put(&bytes, sizeof bytes);
+    if (bytes) put(g.linkLists_[i], bytes);
+    if (buf.size() >= (1u << 20) || i + 1 == count) {
+      ok = std::fwrite(buf.data(), 1, buf.size(), f.get()) == buf.size();
+      buf.clear();
+    }
+  }
+  ok = ok && std::fflush(f.get()) == 0;
+  if (std::fclose(f.release()) != 0) ok = false;
+  if (!ok) return Error{where + "write failed: " + std::strerror(errno)};
+  return Status::Ok();
+}
+
 }  // namespace
 
 struct HnswIndex::Impl {
@@ -103,6 +282,14 @@ HnswIndex::~HnswIndex() = default;
 std::size_t HnswIndex::size() const { return impl_->graph ? impl_->graph->cur_element_count : 0; }
 std::size_t HnswIndex::dim() const { return impl_->dim; }
 const HnswParams& HnswIndex::params() const { return impl_->params; }
+
+bool HnswIndex::holds_prefix_of(const MatrixView& m) const {
+  const Impl& impl = *impl_;
+  if (!impl.graph || m.dim != impl.dim || m.rows < size()) return false;
+  for (std::size_t r = 0; r < size(); ++r)
+    if (std::memcmp(impl.row_ptr[r], m.row(r), impl.dim * sizeof(float)) != 0) return false;
+  return true;
+}
 
 std::size_t HnswIndex::memory_bytes() const {
   const auto* g = impl_->graph.get();
@@ -154,11 +341,7 @@ Status HnswIndex::save(const std::string& path, const std::string& tag) const {
   const Impl& impl = *impl_;
   if (!impl.graph) return Error{"hnsw save " + path + ": index was not built or loaded"};
   const std::string tmp = path + ".tmp";
-  try {
-    impl.graph->saveIndex(tmp);
-  } catch (const std::exception& e) {
-    return Error{"hnsw save " + path + ": " + e.what()};
-  }
+  if (auto st = write_graph(*impl.graph, tmp); !st.ok()) return st;
   std::error_code ec;
   const auto bytes = fs::file_size(tmp, ec);
   if (ec || bytes == 0) return Error{"hnsw save " + path + ": could not write " + tmp};
@@ -237,11 +420,9 @@ Result<HnswIndex> HnswIndex::load(const std::string& path, std::size_t expected_
   impl.params.ef_construction = meta["ef_construction"];
   impl.params.seed = meta.value("seed", std::uint64_t{100});
   impl.space = std::make_unique<IpSpace>(dim);
-  try {
-    impl.graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(impl.space.get(), path);
-  } catch (const std::exception& e) {
-    return Error{"hnsw load " + path + ": " + e.what()};
-  }
+  auto graph = read_graph(path, *impl.space, impl.params.seed, bytes);
+  if (!graph) return graph.error();
+  impl.graph = std::move(graph).value();
   if (impl.graph->cur_element_count != rows || impl.graph->data_size_ != dim * sizeof(float))
     return Error{"hnsw load " + path + ": graph holds " + std::to_string(impl.graph->cur_element_count) +
                  " vectors of " + std::to_string(impl.graph->data_size_ / sizeof(float)) +

@@ -57,6 +57,10 @@ class HnswIndex {
   // The parameters the graph was built with (M, ef_construction, seed; threads 0), without loading it.
   static Result<HnswParams> load_params(const std::string& path);
 
+  // True when the graph's rows are rows 0 .. size()-1 of `m`, bit for bit (same dimension, m has at
+  // least as many rows): then add() of m's further rows gives the index of all of m.
+  bool holds_prefix_of(const MatrixView& m) const;
+
   std::size_t size() const;
   std::size_t dim() const;
   const HnswParams& params() const;

@@ -49,16 +49,53 @@ class VectorIndex(CinerecTestCase):
             self.assertEqual([r["id"] for r in forced["results"]], [r["id"] for r in exact["results"]])
         self.assertGreaterEqual(agree / (10 * len(PROBES)), 0.95)
 
-        # An import that changes movies rebuilds the index, which then still matches the vectors.
+        # An import that changes a description but no vector leaves the graph as it is.
         changed = self.tmp / "changed.jsonl"
         first = json.loads((self.tmp / "syn" / "catalog.jsonl").read_text(encoding="utf-8").splitlines()[0])
         first["description"] += " Remasterizada."
         changed.write_text(json.dumps(first, ensure_ascii=False) + "\n", encoding="utf-8")
         out = run("import", changed, "--quiet", db=self.db, env=self.env).stdout
         self.assertIn("1 updated", out)
-        self.assertIn(f"indexed {MOVIES} vectors", out)
-        self.assertIn("(M 12, ef_construction 80)", out)  # rebuilt with the parameters it was built with
+        self.assertIn(f"index unchanged: {MOVIES} vectors", out)
         self.assertEqual(self.similar(self.titles[1])["vector_search"], "hnsw (ef 64)")
+
+        # New movies are inserted into the graph, not rebuilt: two near-identical new vectors find
+        # each other through it.
+        new = self.tmp / "new.jsonl"
+        # Unrelated descriptions and years, so that no two are taken for duplicates of one film.
+        plots = ("Un faro solitario resiste el temporal.", "Un tren nocturno cruza el desierto helado.",
+                 "Una orquesta ensaya bajo la lluvia de otoño.")
+        new.write_text("".join(json.dumps({"title": f"Película nueva {i}", "year": 2020 + i, "genre": "Drama",
+                                           "description": plot}) + "\n"
+                               for i, plot in enumerate(plots)), encoding="utf-8")
+        direction = [0.0] * DIM
+        direction[7] = 1.0
+        nearly = list(direction)
+        nearly[8] = 0.01
+        other = [0.0] * DIM
+        other[2] = 1.0
+        new_vectors = self.tmp / "new_vectors.json"
+        new_vectors.write_text(json.dumps([{"title": "Película nueva 0", "embedding": direction},
+                                           {"title": "Película nueva 1", "embedding": other},
+                                           {"title": "Película nueva 2", "embedding": nearly}]))
+        out = run("import", new, "--vectors", new_vectors, "--model", "synthetic-16", "--quiet", db=self.db,
+                  env=self.env).stdout
+        self.assertIn(f"added 3 to the index: {MOVIES + 3} vectors", out)
+        self.assertIn("(M 12, ef_construction 80)", out)
+        found = self.similar("Película nueva 0")
+        self.assertEqual(found["vector_search"], "hnsw (ef 64)")
+        self.assertEqual(found["notices"], [])
+        self.assertEqual(found["results"][0]["title"], "Película nueva 2")
+
+        # A replaced vector rebuilds the graph, with the parameters it was built with.
+        replaced = self.tmp / "replaced.json"
+        replaced.write_text(json.dumps([{"title": self.titles[3], "embedding": other}]))
+        out = run("add-embeddings", replaced, "--model", "synthetic-16", db=self.db, env=self.env).stdout
+        self.assertIn(f"indexed {MOVIES + 3} vectors", out)
+        self.assertIn("(M 12, ef_construction 80)", out)
+        found = self.similar("Película nueva 1")
+        self.assertEqual(found["vector_search"], "hnsw (ef 64)")
+        self.assertEqual(found["results"][0]["title"], self.titles[3])
 
     def test_prompts_rank_the_graphs_candidates_and_agree_with_the_full_ranking(self):
         # Offline prompts: BM25 hits, their vectors' centroid and the cosine to it. Without a graph every
