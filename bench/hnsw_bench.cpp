@@ -65,11 +65,18 @@ int run_hnsw(const Args& a) {
     std::cerr << loaded.error().message << "\n";
     return 1;
   }
+  // Once more into memory the process has used before: on this VM the first touch of fresh memory
+  // costs more than reading the file (1M x 384: 3.9 s first, 0.95 s again), and a server's start
+  // pays whichever its memory gives it.
+  t0 = now_s();
+  const bool reloaded = HnswIndex::load(path, a.dim).ok();
+  const double load_again_s = reloaded ? now_s() - t0 : -1.0;
   const auto file_bytes = std::filesystem::file_size(path);
   std::filesystem::remove(path);
   std::filesystem::remove(path + ".json");
   builds.push_back({{"method", "cinerec hnsw"}, {"build_s", ours_build}, {"memory_bytes", ours.memory_bytes()},
-                    {"save_s", save_s}, {"load_s", load_s}, {"file_bytes", file_bytes}});
+                    {"save_s", save_s}, {"load_s", load_s}, {"load_again_s", load_again_s},
+                    {"file_bytes", file_bytes}});
 
   t0 = now_s();
   RawHnsw raw(data.data(), a.rows, a.dim, a.M, a.ef_construction, threads);
