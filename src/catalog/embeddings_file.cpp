@@ -119,7 +119,7 @@ Result<std::vector<TitledVector>> read_django_db(const std::string& path) {
       result = Error{where + " (\"" + title + "\"): " + values.error().message};
       break;
     }
-    out.push_back({where, title, std::move(values).value()});
+    out.push_back({where, title, std::move(values).value(), ""});
   }
   if (result.ok() && rc != SQLITE_DONE) result = Error{path + ": " + sqlite3_errmsg(db)};
   sqlite3_finalize(stmt);

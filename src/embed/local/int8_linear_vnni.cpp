@@ -121,7 +121,9 @@ float quantize_row_biased_vnni(const float* row, std::size_t cols, std::size_t s
   const __m256i bias = _mm256_set1_epi32(128);
   for (c = 0; c + 8 <= cols; c += 8) {
     const __m256 v = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_loadu_ps(row + c), vinv), lo), hi);
-    const __m128i bytes = _mm256_cvtepi32_epi8(_mm256_add_epi32(_mm256_cvtps_epi32(v), bias));
+    // The zero-masked form of vpmovdb: the plain intrinsic's undefined pass-through operand trips GCC 12's
+    // -Wmaybe-uninitialized.
+    const __m128i bytes = _mm256_maskz_cvtepi32_epi8(0xFF, _mm256_add_epi32(_mm256_cvtps_epi32(v), bias));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + c), bytes);
   }
   for (; c < cols; ++c) {
