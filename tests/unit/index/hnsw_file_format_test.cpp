@@ -4,7 +4,10 @@
 // errors, not crashes.
 //
 // hnswlib 0.6 defines non-inline functions in its headers, which cinerec_core (index/hnsw.cpp) also
-// compiles: renaming them keeps this test's copy apart (as bench/raw_hnswlib.cpp does).
+// compiles: renaming them keeps this test's copy apart (as bench/raw_hnswlib.cpp does). Its manual
+// vectorization is off: with USE_SSE it prefetches one entry past a link list (nmslib/hnswlib#107),
+// a heap over-read ASan reports (see cmake/cinerec_core.cmake), and this test needs no speed.
+#define NO_MANUAL_VECTORIZATION
 #define hnswlib test_hnswlib
 #define cpuid test_hnswlib_cpuid
 #define xgetbv test_hnswlib_xgetbv
