@@ -41,18 +41,24 @@ void report(std::ostream& out, const char* what, const HnswIndex& graph, const R
   out << line;
 }
 
+// Builds the graph of all the recommender's vectors and saves it to `path`, tagged with their fingerprint.
+Status build_and_save(const Recommender& recommender, const HnswParams& params, const std::string& path,
+                      std::ostream& out) {
+  const auto start = std::chrono::steady_clock::now();
+  auto graph = HnswIndex::build(recommender.vectors(), params);
+  if (!graph.ok()) return graph.error();
+  CINEREC_TRY(graph->save(path, recommender.vectors_fingerprint()));
+  report(out, "indexed", *graph, recommender, start, path);
+  return Status::Ok();
+}
+
 Status build_index(const GlobalOptions& global, const IndexArgs& args, std::ostream& out) {
   const std::string path = vector_index_path(global);
   if (path.empty())
     return Error{"no index file for a PostgreSQL catalog; name one with --vector-index PATH (or CINEREC_VECTOR_INDEX)"};
   auto recommender = load_vectors(global, args.model);
   if (!recommender.ok()) return recommender.error();
-  const auto start = std::chrono::steady_clock::now();
-  auto graph = HnswIndex::build(recommender->vectors(), args.params);
-  if (!graph.ok()) return graph.error();
-  CINEREC_TRY(graph->save(path, recommender->vectors_fingerprint()));
-  report(out, "indexed", *graph, *recommender, start, path);
-  return Status::Ok();
+  return build_and_save(*recommender, args.params, path, out);
 }
 
 // Brings the index at `path` in step with the catalog's vectors. When the graph still holds the first
@@ -75,13 +81,9 @@ Status update_index(const GlobalOptions& global, const std::string& path, std::o
            *graph, *recommender, start, path);
     return Status::Ok();
   }
-  IndexArgs args;
-  if (auto params = HnswIndex::load_params(path); params.ok()) args.params = *params;
-  auto rebuilt = HnswIndex::build(vectors, args.params);
-  if (!rebuilt.ok()) return rebuilt.error();
-  CINEREC_TRY(rebuilt->save(path, recommender->vectors_fingerprint()));
-  report(out, "indexed", *rebuilt, *recommender, start, path);
-  return Status::Ok();
+  HnswParams params;
+  if (auto stored = HnswIndex::load_params(path); stored.ok()) params = *stored;
+  return build_and_save(*recommender, params, path, out);
 }
 
 }  // namespace

@@ -67,9 +67,9 @@ using Graph = hnswlib::HierarchicalNSW<float>;
 // The graph file is hnswlib's own format (HierarchicalNSW::saveIndex), so hnswlib reads cinerec's
 // files and the reverse: 13 header fields, the level-0 block (count x size_data_per_element bytes:
 // links, vector, label per element), then per element a uint32 byte count and its upper-level link
-// lists. hnswlib's loadIndex walks the file twice through seekg/tellg, which refill the stream
-// buffer at every element (5.3 s for 1M x 384 here), and trusts every neighbor id it reads; this
-// reads it in three large reads and checks it.
+// lists. hnswlib's loadIndex reads it element by element through an ifstream, twice (a size check,
+// then the data), and trusts every neighbor id it reads; this reads it in three large reads and
+// checks it (1M x 384, 1.68 GB: 0.93-0.98 s here, hnswlib's loadIndex 1.31-1.35 s).
 struct GraphHeader {
   std::size_t offset_level0, max_elements, count, size_data_per_element, label_offset, offset_data;
   int max_level;
@@ -92,11 +92,16 @@ bool read_pod(std::FILE* f, T& v) {
   return read_exact(f, &v, sizeof v);
 }
 
+// Calls field(v) on each header field in file order (saveIndex's order) while it returns true.
+template <typename Header, typename Field>
+bool each_header_field(Header& h, Field&& field) {
+  return field(h.offset_level0) && field(h.max_elements) && field(h.count) && field(h.size_data_per_element) &&
+         field(h.label_offset) && field(h.offset_data) && field(h.max_level) && field(h.entry) && field(h.max_m) &&
+         field(h.max_m0) && field(h.m) && field(h.mult) && field(h.ef_construction);
+}
+
 bool read_header(std::FILE* f, GraphHeader& h) {
-  return read_pod(f, h.offset_level0) && read_pod(f, h.max_elements) && read_pod(f, h.count) &&
-         read_pod(f, h.size_data_per_element) && read_pod(f, h.label_offset) && read_pod(f, h.offset_data) &&
-         read_pod(f, h.max_level) && read_pod(f, h.entry) && read_pod(f, h.max_m) && read_pod(f, h.max_m0) &&
-         read_pod(f, h.m) && read_pod(f, h.mult) && read_pod(f, h.ef_construction);
+  return each_header_field(h, [f](auto& v) { return read_pod(f, v); });
 }
 
 constexpr std::size_t kHeaderBytes = 6 * sizeof(std::size_t) + sizeof(int) + sizeof(hnswlib::tableint) +
@@ -204,19 +209,12 @@ Status write_graph(const Graph& g, const std::string& path) {
     buf.insert(buf.end(), c, c + n);
   };
   const std::size_t count = g.cur_element_count;
-  put(&g.offsetLevel0_, sizeof g.offsetLevel0_);
-  put(&g.max_elements_, sizeof g.max_elements_);
-  put(&count, sizeof count);
-  put(&g.size_data_per_element_, sizeof g.size_data_per_element_);
-  put(&g.label_offset_, sizeof g.label_offset_);
-  put(&g.offsetData_, sizeof g.offsetData_);
-  put(&g.maxlevel_, sizeof g.maxlevel_);
-  put(&g.enterpoint_node_, sizeof g.enterpoint_node_);
-  put(&g.maxM_, sizeof g.maxM_);
-  put(&g.maxM0_, sizeof g.maxM0_);
-  put(&g.M_, sizeof g.M_);
-  put(&g.mult_, sizeof g.mult_);
-  put(&g.ef_construction_, sizeof g.ef_construction_);
+  GraphHeader h{g.offsetLevel0_, g.max_elements_, count, g.size_data_per_element_, g.label_offset_, g.offsetData_,
+                g.maxlevel_,     g.enterpoint_node_, g.maxM_, g.maxM0_, g.M_, g.mult_, g.ef_construction_};
+  each_header_field(h, [&](const auto& v) {
+    put(&v, sizeof v);
+    return true;
+  });
   bool ok = std::fwrite(buf.data(), 1, buf.size(), f.get()) == buf.size();
   ok = ok && std::fwrite(g.data_level0_memory_, 1, count * g.size_data_per_element_, f.get()) ==
                  count * g.size_data_per_element_;

@@ -40,24 +40,19 @@ int quantize(float v, float inv_scale) {
   return static_cast<int>(round_even(std::clamp(v * inv_scale, -127.0f, 127.0f)));
 }
 
-}  // namespace
-
-namespace {
-
 void pack_for_vnni(Int8Matrix& q) {
   constexpr std::size_t block = kVnniBlockColumns;
   const std::size_t blocks = (q.rows + block - 1) / block, groups = q.stride / 4;
   q.packed.assign(blocks * groups * block * 4, 0);
-  q.packed_scales.assign(blocks * block, 0.0f);
-  q.packed_sums.assign(blocks * block, 0);
   for (std::size_t n = 0; n < q.rows; ++n) {
     const std::size_t b = n / block, i = n % block;
     for (std::size_t g = 0; g < groups; ++g)
       for (std::size_t j = 0; j < 4; ++j)
         q.packed[(b * groups + g) * block * 4 + 4 * i + j] = q.values[n * q.stride + 4 * g + j];
-    q.packed_scales[n] = q.scales[n];
-    q.packed_sums[n] = q.sums[n];
   }
+  // Zeros for the padding rows, so the kernel loads a whole block's scales and sums at once.
+  q.scales.resize(blocks * block, 0.0f);
+  q.sums.resize(blocks * block, 0);
 }
 
 }  // namespace

@@ -18,15 +18,13 @@ inline constexpr std::size_t kVnniBlockColumns = 16;
 struct Int8Matrix {
   std::size_t rows = 0, cols = 0, stride = 0;  // stride: cols rounded up to 64 (zero padded)
   std::vector<std::int8_t> values;             // rows * stride
-  std::vector<float> scales;                   // per row
+  // Per row; with VNNI padded with zeros to a whole number of 16-row blocks (the kernel loads 8 at a time).
+  std::vector<float> scales;
   std::vector<std::int32_t> sums;              // per row: sum of values (removes the +128 bias)
   // The VNNI kernel's copy (empty without VNNI): blocks of 16 rows (output columns), in each, for
   // every group of 4 columns (k), 16 x 4 bytes: packed[(b * stride / 4 + g) * 64 + 4 * i + j] =
-  // values[(16 b + i) * stride + 4 g + j]; rows past `rows` are zero. Scales and sums repeated
-  // padded to whole blocks, so the kernel loads them 8 at a time.
+  // values[(16 b + i) * stride + 4 g + j]; rows past `rows` are zero.
   std::vector<std::int8_t> packed;
-  std::vector<float> packed_scales;
-  std::vector<std::int32_t> packed_sums;
 };
 
 // Quantized activations in the form the active kernel reads.

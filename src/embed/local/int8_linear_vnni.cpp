@@ -47,8 +47,8 @@ void store(const __m256i (&acc)[kTileRows][2], const Int8Activations& a, std::si
   __m256i bias[2];
   __m256 scale[2];
   for (int h = 0; h < 2; ++h) {
-    bias[h] = _mm256_slli_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w.packed_sums.data() + first + 8 * h)), 7);
-    scale[h] = _mm256_loadu_ps(w.packed_scales.data() + first + 8 * h);
+    bias[h] = _mm256_slli_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w.sums.data() + first + 8 * h)), 7);
+    scale[h] = _mm256_loadu_ps(w.scales.data() + first + 8 * h);
   }
   const bool whole = col_begin == first && col_end == first + kBlock;
   for (int r = 0; r < R; ++r) {
