@@ -96,6 +96,42 @@ TEST(BlockKernels, Float16MatchesDoubleReferenceOnDecodedRows) {
   }
 }
 
+// A row's score must not depend on the block it is scored in (R rows x Q queries, the single-query
+// path or the batched one): the scan relies on it for results identical across thread counts and
+// batch sizes. Every shape's scores are compared bit for bit with scoring each (row, query) alone.
+TEST(BlockKernels, FloatScoresAreBitIdenticalWhateverTheBlock) {
+  std::mt19937 rng(8);
+  std::normal_distribution<float> g;
+  for (const BlockKernels* k : kernel_sets()) {
+    for (const Shape& sh : shapes()) {
+      std::vector<float> store(sh.nrows * sh.dim), queries(sh.nq * sh.dim);
+      for (auto& x : store) x = g(rng);
+      for (auto& x : queries) x = g(rng);
+      std::vector<std::uint16_t> halves(store.size());
+      k->to_f16(store.data(), halves.data(), store.size());
+      std::vector<const float*> rows(sh.nrows);
+      std::vector<const std::uint16_t*> hrows(sh.nrows);
+      for (std::size_t r = 0; r < sh.nrows; ++r) {
+        rows[r] = store.data() + r * sh.dim;
+        hrows[r] = halves.data() + r * sh.dim;
+      }
+      std::vector<float> out(sh.nq * sh.nrows), hout(sh.nq * sh.nrows);
+      k->f32(rows.data(), sh.nrows, queries.data(), sh.nq, sh.dim, out.data(), sh.nrows, {});
+      k->f16(hrows.data(), sh.nrows, queries.data(), sh.nq, sh.dim, hout.data(), sh.nrows, {});
+      for (std::size_t qi = 0; qi < sh.nq; ++qi)
+        for (std::size_t r = 0; r < sh.nrows; ++r) {
+          float alone = 0, halone = 0;
+          k->f32(&rows[r], 1, queries.data() + qi * sh.dim, 1, sh.dim, &alone, 1, {});
+          k->f16(&hrows[r], 1, queries.data() + qi * sh.dim, 1, sh.dim, &halone, 1, {});
+          ASSERT_EQ(out[qi * sh.nrows + r], alone) << k->name << " f32 rows " << sh.nrows << " nq " << sh.nq
+                                                   << " dim " << sh.dim;
+          ASSERT_EQ(hout[qi * sh.nrows + r], halone) << k->name << " f16 rows " << sh.nrows << " nq " << sh.nq
+                                                     << " dim " << sh.dim;
+        }
+    }
+  }
+}
+
 TEST(BlockKernels, Int8IsExactIncludingExtremeCodes) {
   std::mt19937 rng(8);
   std::uniform_int_distribution<int> u(-127, 127);
