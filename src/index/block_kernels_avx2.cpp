@@ -61,7 +61,7 @@ inline float load1(const std::uint16_t* p) { return _cvtsh_ss(*p); }
 // block). One chain suffices for float32, whose single query is memory-bound anyway, and leaves room
 // for 3 x 4 blocks (the batched scan is compute-bound). For binary16 a single chain is bound by the
 // FMA latency plus the conversion, below what memory delivers; two chains make it memory-bound
-// (200k x 1536, one query: 21.4 -> 17.5 ms). C x R x Q accumulators, R row chunks and a query chunk
+// (200k x 1536, one query: 21.4 -> 19.5 ms). C x R x Q accumulators, R row chunks and a query chunk
 // must fit in the 16 AVX2 registers.
 template <class Row, int C, int R, int Q>
 struct FloatMicro {
