@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
-#include <functional>
+#include <optional>
 #include <map>
 #include <numeric>
 #include <thread>
 #include <unordered_map>
 
-#include "index/block_kernels.h"
 #include "index/exact.h"
 #include "index/lexical.h"
 
@@ -59,31 +58,87 @@ double sparse_dot(const SparseVector& a, const SparseVector& b) {
   return s;
 }
 
-// Calls on_pair(a, b, cosine) for every a of `left` and b of `right` (both ascending, rows with
-// vectors) with a < b whose vector cosine is at least min_cosine. The products go through the block
-// kernels: a chunk of left rows copied side by side (the queries) against tiles of right rows, so each
-// tile is read once per chunk; one product at a time was 80 % of loading a 100,000-movie catalog.
-void close_vector_pairs(const std::vector<DuplicateCandidate>& items, std::size_t dim,
-                        const std::vector<std::uint32_t>& left, const std::vector<std::uint32_t>& right,
-                        float min_cosine, const std::function<void(std::uint32_t, std::uint32_t, float)>& on_pair) {
-  const detail::BlockKernels& kernels = detail::chosen_block_kernels();
-  constexpr std::size_t kChunk = 32, kTile = 96;
-  std::vector<float> queries(kChunk * dim), scores(kChunk * kTile);
-  std::vector<const float*> tile(kTile);
-  for (std::size_t q0 = 0; q0 < left.size(); q0 += kChunk) {
-    const std::size_t nq = std::min(kChunk, left.size() - q0);
-    for (std::size_t q = 0; q < nq; ++q) std::copy_n(items[left[q0 + q]].vector, dim, queries.data() + q * dim);
-    for (auto it = std::upper_bound(right.begin(), right.end(), left[q0]); it < right.end();) {
-      const std::size_t nt = std::min<std::size_t>(kTile, static_cast<std::size_t>(right.end() - it));
-      for (std::size_t i = 0; i < nt; ++i) tile[i] = items[it[i]].vector;
-      kernels.f32(tile.data(), nt, queries.data(), nq, dim, scores.data(), kTile, {});
-      for (std::size_t q = 0; q < nq; ++q)
-        for (std::size_t i = 0; i < nt; ++i)
-          if (it[i] > left[q0 + q] && scores[q * kTile + i] >= min_cosine) on_pair(left[q0 + q], it[i], scores[q * kTile + i]);
-      it += static_cast<std::ptrdiff_t>(nt);
+// Rows that may have text cosine >= t (t > 0) with a probing row, found without comparing all pairs
+// and without missing any (prefix filtering, as in AllPairs, Bayardo et al. 2007, with the L2 bound
+// of L2AP, Anastasiu & Karypis 2014). A row is indexed under all its terms but its lowest-weight ones,
+// as many as keep a bound on their part of any cosine below t: then a row sharing none of the
+// indexed terms cannot reach t. The bound is the lower of their norm (Cauchy-Schwarz with a unit
+// vector) and the sum of each weight times the term's highest weight in any row. The terms left out
+// are the catalog's common words (low idf), whose posting lists would be long.
+class TextPrefixIndex {
+ public:
+  TextPrefixIndex(const std::vector<SparseVector>& text, const std::vector<double>& max_weight, double t)
+      : text_(text), max_weight_(max_weight), postings_(max_weight.size()), probe_weight_(max_weight.size(), 0.0),
+        t_(t) {}
+
+  void add(std::uint32_t row) {
+    const auto local = static_cast<std::uint32_t>(rows_.size());
+    const SparseVector& v = text_[row];
+    std::vector<std::size_t> by_weight(v.size());
+    std::iota(by_weight.begin(), by_weight.end(), std::size_t{0});
+    std::sort(by_weight.begin(), by_weight.end(), [&](std::size_t i, std::size_t j) {
+      return v[i].second != v[j].second ? v[i].second < v[j].second : i < j;
+    });
+    double squares = 0.0, against_max = 0.0, bound = 0.0;  // of the terms left out
+    std::size_t i = 0;
+    for (; i < by_weight.size(); ++i) {
+      const auto [term, w] = v[by_weight[i]];
+      const double next = std::min(std::sqrt(squares + w * w), against_max + w * max_weight_[term]);
+      if (next >= t_) break;
+      squares += w * w;
+      against_max += w * max_weight_[term];
+      bound = next;
+      left_out_.push_back(v[by_weight[i]]);
     }
+    for (; i < by_weight.size(); ++i) postings_[v[by_weight[i]].first].push_back({local, v[by_weight[i]].second});
+    rows_.push_back(row);
+    left_out_end_.push_back(left_out_.size());
+    left_out_bound_.push_back(bound);
+    partial_.push_back(0.0);
   }
-}
+
+  // Calls on_candidate(row) once for every added row whose text cosine with `probe` may reach t
+  // (computed here to within rounding; the caller decides with its own exact sparse product).
+  template <class F>
+  void probe(std::uint32_t probe, F&& on_candidate) {
+    for (auto [term, w] : text_[probe]) {
+      probe_weight_[term] = w;
+      for (auto [local, xw] : postings_[term]) {
+        if (partial_[local] == 0.0) touched_.push_back(local);
+        partial_[local] += w * xw;
+      }
+    }
+    for (std::uint32_t local : touched_) {
+      // cosine = partial (the indexed terms) + the left-out terms' part: first the bound, then the part
+      double cosine = partial_[local];
+      partial_[local] = 0.0;
+      if (cosine + left_out_bound_[local] < t_) continue;
+      for (std::size_t i = local ? left_out_end_[local - 1] : 0; i < left_out_end_[local]; ++i)
+        cosine += left_out_[i].second * probe_weight_[left_out_[i].first];
+      if (cosine >= t_ - 1e-9) on_candidate(rows_[local]);
+    }
+    touched_.clear();
+    for (auto [term, w] : text_[probe]) probe_weight_[term] = 0.0;
+  }
+
+ private:
+  struct Posting {
+    std::uint32_t local;  // position in rows_
+    double weight;
+  };
+  const std::vector<SparseVector>& text_;
+  const std::vector<double>& max_weight_;       // by term id
+  std::vector<std::vector<Posting>> postings_;  // by term id
+  std::vector<double> probe_weight_;            // by term id: the probing row's weights, else 0
+  double t_;
+  // By local id: the added row, the end of its left-out terms in left_out_, their bound, and the
+  // partial cosine of the current probe.
+  std::vector<std::uint32_t> rows_;
+  std::vector<std::size_t> left_out_end_;
+  std::vector<double> left_out_bound_, partial_;
+  SparseVector left_out_;
+  std::vector<std::uint32_t> touched_;
+};
 
 }  // namespace
 
@@ -91,83 +146,83 @@ std::vector<DuplicatePair> find_duplicates(const std::vector<DuplicateCandidate>
                                            const DuplicateOptions& options, const std::string& language) {
   std::vector<DuplicatePair> pairs;
   if (items.size() < 2) return pairs;
-  auto text = tfidf_vectors(items, language);
-  auto consider = [&](std::uint32_t a, std::uint32_t b) {
+  const auto text = tfidf_vectors(items, language);
+  // Every check of a pair, in the order of cost: years, text, vectors.
+  auto duplicate = [&](std::uint32_t a, std::uint32_t b) -> std::optional<DuplicatePair> {
+    if (a > b) std::swap(a, b);
     const auto &x = items[a], &y = items[b];
     const bool years_known = x.year && y.year;
-    if (years_known && std::abs(*x.year - *y.year) > options.max_year_gap) return;
+    if (years_known && std::abs(*x.year - *y.year) > options.max_year_gap) return std::nullopt;
     const bool vectors = x.vector && y.vector && dim > 0;
-    double vc = vectors ? static_cast<double>(dot(x.vector, y.vector, dim)) : 0.0;
-    if (vectors && vc < options.min_vector_cosine) return;
-    double tc = sparse_dot(text[a], text[b]);
-    double needed = !years_known ? options.min_text_cosine_alone
-                    : vectors    ? options.min_text_cosine
-                                 : options.min_text_cosine_same_year;
-    if (tc < needed) return;
-    pairs.push_back({a, b, vc, tc});
+    const double needed = !years_known ? options.min_text_cosine_alone
+                          : vectors    ? options.min_text_cosine
+                                       : options.min_text_cosine_same_year;
+    const double tc = sparse_dot(text[a], text[b]);
+    if (tc < needed) return std::nullopt;
+    const double vc = vectors ? static_cast<double>(dot(x.vector, y.vector, dim)) : 0.0;
+    if (vectors && vc < options.min_vector_cosine) return std::nullopt;
+    return DuplicatePair{a, b, vc, tc};
   };
-  // Two films whose years are both known pair only within max_year_gap years, so rows are bucketed by
-  // year and a dated row visits only its neighbouring years and the undated rows: on a large catalog
-  // that skips almost every pair (all pairs would be n^2 / 2 checks).
-  struct Bucket {
-    std::vector<std::uint32_t> with_vector, without_vector;  // rows ascending
-  };
-  std::map<int, Bucket> by_year;
-  std::vector<std::uint32_t> undated;
-  const bool use_vectors = dim > 0;
-  for (std::uint32_t i = 0; i < items.size(); ++i) {
-    if (!items[i].year) undated.push_back(i);
-    else if (use_vectors && items[i].vector) by_year[*items[i].year].with_vector.push_back(i);
-    else by_year[*items[i].year].without_vector.push_back(i);
-  }
-  auto after = [](const std::vector<std::uint32_t>& rows, std::uint32_t a) {
-    return std::upper_bound(rows.begin(), rows.end(), a);
-  };
-  // Pairs with a missing vector or an undated side, one by one: no vector product, or few rows.
   const auto n = static_cast<std::uint32_t>(items.size());
-  for (std::uint32_t a = 0; a < n; ++a) {
-    if (!items[a].year) {
-      for (std::uint32_t b = a + 1; b < n; ++b) consider(a, b);
-      continue;
-    }
-    const bool a_has_vector = use_vectors && items[a].vector;
-    const int year = *items[a].year;
-    for (auto it = by_year.lower_bound(year - options.max_year_gap);
-         it != by_year.end() && it->first <= year + options.max_year_gap; ++it) {
-      for (auto b = after(it->second.without_vector, a); b != it->second.without_vector.end(); ++b) consider(a, *b);
-      if (!a_has_vector)
-        for (auto b = after(it->second.with_vector, a); b != it->second.with_vector.end(); ++b) consider(a, *b);
-    }
-    for (auto b = after(undated, a); b != undated.end(); ++b) consider(a, *b);
+  const double dated_threshold = std::min(options.min_text_cosine, options.min_text_cosine_same_year);
+  const double undated_threshold = options.min_text_cosine_alone;
+  if (options.check_all_pairs || std::min(dated_threshold, undated_threshold) <= 0.0) {
+    // (A threshold of 0 admits pairs that share no word: there is nothing to index.)
+    for (std::uint32_t a = 0; a < n; ++a)
+      for (std::uint32_t b = a + 1; b < n; ++b)
+        if (auto p = duplicate(a, b)) pairs.push_back(*p);
+    return pairs;
   }
-  // Dated rows with vectors against the rows with vectors of their neighbouring years: the products in
-  // blocks (close_vector_pairs), the text checked only for pairs whose vectors are close. Years are
-  // split over the hardware threads.
-  std::vector<std::pair<int, std::vector<std::uint32_t>>> work;  // (year, partner rows ascending)
-  for (const auto& [year, bucket] : by_year) {
-    if (bucket.with_vector.empty()) continue;
-    std::vector<std::uint32_t> partners;
-    for (auto it = by_year.lower_bound(year - options.max_year_gap);
-         it != by_year.end() && it->first <= year + options.max_year_gap; ++it)
-      partners.insert(partners.end(), it->second.with_vector.begin(), it->second.with_vector.end());
-    std::sort(partners.begin(), partners.end());
-    work.emplace_back(year, std::move(partners));
+  std::vector<double> max_weight;  // by term id: its highest weight in any row
+  for (const auto& v : text)
+    for (const auto& [id, w] : v) {
+      if (id >= max_weight.size()) max_weight.resize(id + 1, 0.0);
+      max_weight[id] = std::max(max_weight[id], w);
+    }
+
+  std::map<int, std::vector<std::uint32_t>> by_year;  // rows ascending
+  std::vector<std::uint32_t> undated;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (items[i].year) by_year[*items[i].year].push_back(i);
+    else undated.push_back(i);
   }
-  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, std::max<std::size_t>(1, work.size()));
+  // Dated pairs: one job per year, pairing its rows with each other and with the max_year_gap years
+  // before it (pairs with later years belong to those years' jobs). Years are split over the threads.
+  std::vector<int> years;
+  for (const auto& [year, rows] : by_year) years.push_back(year);
+  const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, std::max<std::size_t>(1, years.size()));
   std::vector<std::vector<DuplicatePair>> found(threads);
   auto run = [&](std::size_t t) {
-    for (std::size_t w = t; w < work.size(); w += threads)
-      close_vector_pairs(items, dim, by_year.at(work[w].first).with_vector, work[w].second,
-                         static_cast<float>(options.min_vector_cosine), [&](std::uint32_t a, std::uint32_t b, float vc) {
-                           const double tc = sparse_dot(text[a], text[b]);
-                           if (tc >= options.min_text_cosine) found[t].push_back({a, b, vc, tc});
-                         });
+    for (std::size_t j = t; j < years.size(); j += threads) {
+      const int year = years[j];
+      TextPrefixIndex index(text, max_weight, dated_threshold);
+      for (auto it = by_year.lower_bound(year - options.max_year_gap); it->first < year; ++it)
+        for (std::uint32_t row : it->second) index.add(row);
+      for (std::uint32_t row : by_year.at(year)) {
+        index.probe(row, [&](std::uint32_t other) {
+          if (auto p = duplicate(other, row)) found[t].push_back(*p);
+        });
+        index.add(row);
+      }
+    }
   };
   std::vector<std::thread> pool;
   for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(run, t);
   run(0);
   for (auto& th : pool) th.join();
   for (auto& f : found) pairs.insert(pairs.end(), f.begin(), f.end());
+  // Undated rows pair with every row, dated or not.
+  if (!undated.empty()) {
+    TextPrefixIndex index(text, max_weight, undated_threshold);
+    for (const auto& [year, rows] : by_year)
+      for (std::uint32_t row : rows) index.add(row);
+    for (std::uint32_t row : undated) {
+      index.probe(row, [&](std::uint32_t other) {
+        if (auto p = duplicate(other, row)) pairs.push_back(*p);
+      });
+      index.add(row);
+    }
+  }
   std::sort(pairs.begin(), pairs.end(),
             [](const DuplicatePair& p, const DuplicatePair& q) { return p.a != q.a ? p.a < q.a : p.b < q.b; });
   return pairs;

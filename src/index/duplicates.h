@@ -33,6 +33,9 @@ struct DuplicateOptions {
   double min_text_cosine_same_year = 0.45;
   // Without a year (either side), the text alone must be this similar.
   double min_text_cosine_alone = 0.55;
+  // Check every pair instead of only those the text index proposes: same result, n^2 / 2 checks; the
+  // reference the index is tested against.
+  bool check_all_pairs = false;
 };
 
 struct DuplicatePair {
@@ -42,7 +45,10 @@ struct DuplicatePair {
 };
 
 // All duplicate pairs among `items` (rows are positions in `items`), ordered by (a, b). Text cosine is
-// over Spanish-analyzed terms weighted (1 + ln tf) * ln(N / df). O(n^2) vector dot products.
+// over Spanish-analyzed terms weighted (1 + ln tf) * ln(N / df). Text first: an inverted index yields
+// the pairs of compatible years that can reach the text threshold (exactly: none is missed), and only
+// those are compared further, so the cost follows the pairs sharing uncommon words, not n^2. A text
+// threshold of 0 or less admits pairs without a common word and checks all n^2 / 2 pairs.
 std::vector<DuplicatePair> find_duplicates(const std::vector<DuplicateCandidate>& items, std::size_t dim,
                                            const DuplicateOptions& options = {},
                                            const std::string& language = "spanish");

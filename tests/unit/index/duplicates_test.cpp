@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "index/duplicates.h"
 #include "index/lexical.h"
@@ -86,6 +89,51 @@ TEST(FindDuplicates, WithoutVectorsTheSameYearNeedsLessTextThanNoYear) {
   EXPECT_EQ(count(2006, std::nullopt), 0u);
   o.min_text_cosine_alone = 0.1;
   EXPECT_EQ(count(std::nullopt, std::nullopt), 1u);
+}
+
+// The text index must find exactly the pairs that checking every pair finds. Catalogs are drawn from
+// small vocabularies (many shared words, so many pairs near every threshold), vectors from a few
+// directions plus noise, with some rows missing their vector or their year, and year gaps 0 and 2.
+TEST(FindDuplicates, TextIndexFindsExactlyThePairsOfCheckingEveryPair) {
+  const std::vector<std::string> vocabulary = {"gato", "perro", "ratón", "barco", "isla", "pirata", "tesoro",
+                                               "ciudad", "noche", "lluvia", "detective", "crimen", "amor",
+                                               "guerra", "familia", "viaje", "tren", "montaña", "río", "rey"};
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 12; ++trial) {
+    const std::size_t n = 150 + 40 * trial, dim = 8;
+    const std::size_t words = 3 + trial % 5, vocab = 6 + trial % 14;
+    std::vector<float> vectors(n * dim);
+    std::vector<DuplicateCandidate> items(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      float* v = vectors.data() + i * dim;
+      const std::size_t axis = rng() % 3;
+      double norm = 0;
+      for (std::size_t d = 0; d < dim; ++d) {
+        v[d] = (d == axis ? 1.0f : 0.0f) + std::normal_distribution<float>(0.0f, 0.25f)(rng);
+        norm += double(v[d]) * v[d];
+      }
+      for (std::size_t d = 0; d < dim; ++d) v[d] = static_cast<float>(v[d] / std::sqrt(norm));
+      for (std::size_t w = 0; w < words; ++w) items[i].text += vocabulary[rng() % vocab] + " ";
+      items[i].vector = rng() % 5 ? v : nullptr;
+      if (rng() % 6) items[i].year = 2000 + static_cast<int>(rng() % 4);
+    }
+    for (int gap : {0, 2}) {
+      DuplicateOptions indexed;
+      indexed.max_year_gap = gap;
+      DuplicateOptions every = indexed;
+      every.check_all_pairs = true;
+      const auto want = find_duplicates(items, dim, every);
+      const auto got = find_duplicates(items, dim, indexed);
+      ASSERT_GT(want.size(), 0u) << "trial " << trial;
+      ASSERT_EQ(got.size(), want.size()) << "trial " << trial << " gap " << gap;
+      for (std::size_t i = 0; i < want.size(); ++i) {
+        ASSERT_EQ(got[i].a, want[i].a) << "trial " << trial << " pair " << i;
+        ASSERT_EQ(got[i].b, want[i].b) << "trial " << trial << " pair " << i;
+        ASSERT_EQ(got[i].text_cosine, want[i].text_cosine);
+        ASSERT_EQ(got[i].vector_cosine, want[i].vector_cosine);
+      }
+    }
+  }
 }
 
 TEST(DuplicateRepresentatives, LowestRowOfEachConnectedGroup) {
