@@ -58,11 +58,18 @@ void warn_duplicates(Store& store, const std::unordered_set<MovieId>& imported) 
     std::cerr << "warning: could not look for duplicate films: " << pairs.error().message << "\n";
     return;
   }
+  // A screenful at most: a large catalog can hold thousands, and `cinerec duplicates` lists them all.
+  constexpr std::size_t kShown = 20;
+  std::size_t found = 0;
   for (const auto& p : *pairs) {
     if (!imported.count(p.a.id) && !imported.count(p.b.id)) continue;
+    if (++found > kShown) continue;
     std::cerr << "warning: possible duplicate: " << describe_duplicate(p)
               << "; both kept (cinerec duplicates lists them, recommendations show one)\n";
   }
+  if (found > kShown)
+    std::cerr << "warning: and " << found - kShown << " more possible duplicates (" << found
+              << " in all); cinerec duplicates lists them\n";
 }
 
 // Stores the vectors read from a keyed file (read_embeddings_file) in one transaction: each goes to the

@@ -56,6 +56,28 @@ class SeedCatalog(CinerecTestCase):
         quiet = run("import", extra, "--quiet", db=db)
         self.assertNotIn("possible duplicate", quiet.stderr)
 
+    def test_many_duplicates_are_summarized_after_a_screenful(self):
+        # 30 films each entered twice (same year, the same plot): 20 warnings, then a count.
+        words = ["faro", "desierto", "tormenta", "circo", "volcán", "submarino", "dragón", "payaso", "espía", "reina",
+                 "mina", "palacio", "selva", "robot", "fantasma", "granja", "museo", "hotel", "teatro", "puerto",
+                 "castillo", "mercado", "frontera", "biblioteca", "laboratorio", "aldea", "nave", "piano", "tren",
+                 "bosque"]
+        lines = []
+        for i, w in enumerate(words):
+            plot = f"Un {w} {words[(i + 7) % 30]} guarda el secreto de {words[(i + 13) % 30]} y {words[(i + 19) % 30]}."
+            for title in (f"Película {i}", f"Película {i} (montaje del director)"):
+                lines.append(json.dumps({"title": title, "description": plot, "genre": "Drama", "year": 1990 + i},
+                                        ensure_ascii=False))
+        catalog = self.tmp / "twice.jsonl"
+        catalog.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        db = self.new_db("c")
+        out = run("import", catalog, db=db)
+        dupes = [line for line in out.stderr.splitlines() if "possible duplicate:" in line]
+        self.assertEqual(len(dupes), 20, out.stderr)
+        self.assertIn("warning: and 10 more possible duplicates (30 in all); cinerec duplicates lists them", out.stderr)
+        listed = run("duplicates", db=db)
+        self.assertEqual(sum("(montaje del director)" in line for line in listed.stdout.splitlines()), 30, listed.stdout)
+
     def test_similar_matches_numpy_reference(self):
         db = self.seeded_db()
         for title in ["Salvar al soldado Ryan", "El padrino", "Matrix", "El pianista"]:
