@@ -48,35 +48,54 @@ Result<TitledVector> titled_vector_from_json(const json& object, const std::stri
   return v;
 }
 
-Result<std::vector<TitledVector>> read_json(const std::string& path, const std::string& text, bool lines) {
+Error parse_error(const std::string& path, std::size_t line, std::size_t column, const std::string& what) {
+  return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": malformed JSON: " + what};
+}
+
+// JSON Lines, one record per line, read a line at a time: memory holds the vectors, not the text
+// (a million 1536-d records are about 30 GB of text and 6 GB of floats).
+Result<std::vector<TitledVector>> read_json_lines(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot open file"};
   std::vector<TitledVector> out;
-  auto parse_error = [&](std::size_t line, std::size_t column, const std::string& what) {
-    return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": malformed JSON: " + what};
-  };
-  if (lines) {
-    std::istringstream in(text);
-    std::string line_text;
-    std::size_t line = 0;
-    while (std::getline(in, line_text)) {
-      ++line;
-      if (trim(line_text).empty()) continue;
-      JsonSyntaxError syntax;
-      auto object = parse_json_text(line_text, &syntax);
-      if (!object) return parse_error(line, syntax.offset + 1, "invalid JSON line: " + syntax.reason);
-      auto v = titled_vector_from_json(*object, path + ":" + std::to_string(line) + " (record " + std::to_string(out.size() + 1) + ")");
-      if (!v.ok()) return v.error();
-      out.push_back(std::move(v).value());
-    }
-    return out;
+  std::string line_text;
+  std::size_t line = 0;
+  while (std::getline(in, line_text)) {
+    ++line;
+    if (std::size_t bad; !is_valid_utf8(line_text, &bad))
+      return Error{path + ":" + std::to_string(line) + ":" + std::to_string(bad + 1) + ": invalid UTF-8"};
+    if (trim(line_text).empty()) continue;
+    JsonSyntaxError syntax;
+    auto object = parse_json_text(line_text, &syntax);
+    if (!object) return parse_error(path, line, syntax.offset + 1, "invalid JSON line: " + syntax.reason);
+    auto v = titled_vector_from_json(*object, path + ":" + std::to_string(line) + " (record " + std::to_string(out.size() + 1) + ")");
+    if (!v.ok()) return v.error();
+    out.push_back(std::move(v).value());
+  }
+  if (in.bad()) return Error{path + ":" + std::to_string(line + 1) + ": read error"};
+  return out;
+}
+
+// A JSON array of records (the seed's format), parsed whole.
+Result<std::vector<TitledVector>> read_json_array(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot open file"};
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  if (std::size_t bad; !is_valid_utf8(text, &bad)) {
+    auto [line, column] = line_and_column(text, bad);
+    return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid UTF-8"};
   }
   JsonSyntaxError syntax;
   auto parsed = parse_json_text(text, &syntax);
   if (!parsed) {
     auto [line, column] = line_and_column(text, syntax.offset);
-    return parse_error(line, column, syntax.reason);
+    return parse_error(path, line, column, syntax.reason);
   }
   const json& document = *parsed;
   if (!document.is_array()) return Error{path + ":1: expected a JSON array of {\"title\", \"embedding\"} objects"};
+  std::vector<TitledVector> out;
   auto offsets = top_level_element_offsets(text);
   for (std::size_t i = 0; i < document.size(); ++i) {
     std::size_t line = i < offsets.size() ? line_and_column(text, offsets[i]).first : 0;
@@ -137,17 +156,10 @@ Result<std::vector<TitledVector>> read_embeddings_file(const std::string& path) 
   Result<std::vector<TitledVector>> vectors = Error{""};
   if (extension == ".sqlite3" || extension == ".sqlite" || extension == ".db") {
     vectors = read_django_db(path);
+  } else if (extension == ".jsonl" || extension == ".ndjson") {
+    vectors = read_json_lines(path);
   } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error{path + ": cannot open file"};
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    std::string text = buffer.str();
-    if (std::size_t bad; !is_valid_utf8(text, &bad)) {
-      auto [line, column] = line_and_column(text, bad);
-      return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid UTF-8"};
-    }
-    vectors = read_json(path, text, extension == ".jsonl" || extension == ".ndjson");
+    vectors = read_json_array(path);
   }
   if (!vectors.ok()) return vectors;
   if (vectors->empty()) return Error{path + ": no vectors found"};

@@ -78,6 +78,18 @@ class BadInput(CinerecTestCase):
         huge = self.write("inf.json", '[{"title": "Matrix", "embedding": [1e39, 0.5]}]')
         self.assertFails(run("add-embeddings", huge, db=self.db, check=False), "infinite")
 
+    def test_keyed_json_lines_vectors_name_the_bad_line(self):
+        vectors = json.load(open(SEED_DIR / "movie_descriptions_embeddings.json", encoding="utf-8"))[:4]
+        lines = [json.dumps(v) for v in vectors]
+        path = self.write("syntax.jsonl", "\n".join(lines[:2] + ['{"title": "Matrix" "embedding": [1]}'] + lines[3:]))
+        self.assertFails(run("add-embeddings", path, db=self.db, check=False), "syntax.jsonl:3:", "malformed JSON")
+        short = dict(vectors[3], embedding=vectors[3]["embedding"][:10])
+        path = self.write("dims.jsonl", "\n".join(lines[:3] + ["", json.dumps(short)]) + "\n")
+        self.assertFails(run("add-embeddings", path, db=self.db, check=False), "dims.jsonl:5 (record 4)", "10 dimensions",
+                         "expected 1536")
+        path = self.write("utf8.jsonl", b"\n".join([lines[0].encode(), b'{"title": "Am\xe9lie", "embedding": [1]}']))
+        self.assertFails(run("add-embeddings", path, db=self.db, check=False), "utf8.jsonl:2:14:", "invalid UTF-8")
+
     def test_unknown_title_in_embeddings(self):
         path = self.write("unknown.json", json.dumps([{"title": "Matriz", "embedding": [0.1] * 1536}]))
         self.assertFails(run("add-embeddings", path, db=self.db, check=False), "not in the catalog")
