@@ -61,25 +61,33 @@ Status build_index(const GlobalOptions& global, const IndexArgs& args, std::ostr
   return build_and_save(*recommender, args.params, path, out);
 }
 
-// Brings the index at `path` in step with the catalog's vectors. When the graph still holds the first
-// rows of the catalog unchanged (movies were only added), the new rows are inserted into it; any other
-// change (a vector replaced, a movie removed, another model) rebuilds it with the parameters it was
-// built with, which its description records.
+// Brings the index at `path` in step with the catalog's vectors. While the graph holds the catalog's
+// rows (same model and dimension, no movie gone), rows whose vector changed are updated in place and
+// new rows are inserted. A graph more than a quarter of whose rows changed, or of another model or
+// dimension, is rebuilt with the parameters it was built with, which its description records: past
+// that point a fresh graph costs about as much and links better.
 Status update_index(const GlobalOptions& global, const std::string& path, std::ostream& out) {
   auto recommender = load_vectors(global, "");
   if (!recommender.ok()) return recommender.error();
   const MatrixView& vectors = recommender->vectors();
   const auto start = std::chrono::steady_clock::now();
   auto graph = HnswIndex::load(path, vectors.dim);
-  if (graph.ok() && graph->holds_prefix_of(vectors)) {
-    const std::size_t added = vectors.rows - graph->size();
-    if (added > 0) CINEREC_TRY(graph->add({vectors.row(graph->size()), added, vectors.dim}));
-    const std::string fingerprint = recommender->vectors_fingerprint();
-    auto tag = HnswIndex::load_tag(path);
-    if (added > 0 || !tag.ok() || *tag != fingerprint) CINEREC_TRY(graph->save(path, fingerprint));
-    report(out, (added > 0 ? "added " + std::to_string(added) + " to the index:" : std::string("index unchanged:")).c_str(),
-           *graph, *recommender, start, path);
-    return Status::Ok();
+  if (graph.ok() && graph->dim() == vectors.dim && vectors.rows >= graph->size()) {
+    const auto changed = graph->changed_rows(vectors);
+    if (changed.size() * 4 <= graph->size()) {
+      const std::size_t added = vectors.rows - graph->size();
+      if (!changed.empty()) CINEREC_TRY(graph->update(vectors, changed));
+      if (added > 0) CINEREC_TRY(graph->add({vectors.row(graph->size()), added, vectors.dim}));
+      const std::string fingerprint = recommender->vectors_fingerprint();
+      auto tag = HnswIndex::load_tag(path);
+      if (added > 0 || !changed.empty() || !tag.ok() || *tag != fingerprint) CINEREC_TRY(graph->save(path, fingerprint));
+      std::string what;
+      if (!changed.empty()) what = "updated " + std::to_string(changed.size()) + (added > 0 ? " and " : "");
+      if (added > 0) what += "added " + std::to_string(added);
+      what = what.empty() ? "index unchanged:" : what + (added > 0 ? " to the index:" : " in the index:");
+      report(out, what.c_str(), *graph, *recommender, start, path);
+      return Status::Ok();
+    }
   }
   HnswParams params;
   if (auto stored = HnswIndex::load_params(path); stored.ok()) params = *stored;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cassert>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -281,12 +282,31 @@ std::size_t HnswIndex::size() const { return impl_->graph ? impl_->graph->cur_el
 std::size_t HnswIndex::dim() const { return impl_->dim; }
 const HnswParams& HnswIndex::params() const { return impl_->params; }
 
-bool HnswIndex::holds_prefix_of(const MatrixView& m) const {
+std::vector<std::uint32_t> HnswIndex::changed_rows(const MatrixView& m) const {
   const Impl& impl = *impl_;
-  if (!impl.graph || m.dim != impl.dim || m.rows < size()) return false;
+  assert(m.dim == impl.dim && m.rows >= size());
+  std::vector<std::uint32_t> changed;
   for (std::size_t r = 0; r < size(); ++r)
-    if (std::memcmp(impl.row_ptr[r], m.row(r), impl.dim * sizeof(float)) != 0) return false;
-  return true;
+    if (std::memcmp(impl.row_ptr[r], m.row(r), impl.dim * sizeof(float)) != 0) changed.push_back(static_cast<std::uint32_t>(r));
+  return changed;
+}
+
+Status HnswIndex::update(const MatrixView& m, const std::vector<std::uint32_t>& rows) {
+  Impl& impl = *impl_;
+  if (!impl.graph) return Error{"hnsw update: index was not built or loaded"};
+  if (m.dim != impl.dim)
+    return Error{"hnsw update: vectors have dimension " + std::to_string(m.dim) + ", index has " + std::to_string(impl.dim)};
+  for (std::uint32_t r : rows)
+    if (r >= size() || r >= m.rows)
+      return Error{"hnsw update: row " + std::to_string(r) + " is not in the index (" + std::to_string(size()) + " rows)"};
+  try {
+    // addPoint of a label the graph holds is hnswlib's in-place update (updatePoint, every neighbour
+    // repaired). One thread: updatePoint draws from a random generator shared without a lock.
+    for (std::uint32_t r : rows) impl.graph->addPoint(m.row(r), r);
+  } catch (const std::exception& e) {
+    return Error{std::string("hnsw update: ") + e.what()};
+  }
+  return Status::Ok();
 }
 
 std::size_t HnswIndex::memory_bytes() const {

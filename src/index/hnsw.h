@@ -57,9 +57,15 @@ class HnswIndex {
   // The parameters the graph was built with (M, ef_construction, seed; threads 0), without loading it.
   static Result<HnswParams> load_params(const std::string& path);
 
-  // True when the graph's rows are rows 0 .. size()-1 of `m`, bit for bit (same dimension, m has at
-  // least as many rows): then add() of m's further rows gives the index of all of m.
-  bool holds_prefix_of(const MatrixView& m) const;
+  // The rows below size() whose vector differs from m's, bit for bit, ascending. Requires m.dim ==
+  // dim() and m.rows >= size(). Empty: the graph holds m's first rows, and add() of the others gives
+  // the index of all of m.
+  std::vector<std::uint32_t> changed_rows(const MatrixView& m) const;
+
+  // Gives each of `rows` (below size()) m's vector for it, in place: the row's links and its
+  // neighbours' are rebuilt around the new vector (hnswlib's updatePoint), the other rows are kept.
+  // Single-threaded; about the cost of inserting the rows anew.
+  Status update(const MatrixView& m, const std::vector<std::uint32_t>& rows);
 
   std::size_t size() const;
   std::size_t dim() const;

@@ -87,15 +87,31 @@ class VectorIndex(CinerecTestCase):
         self.assertEqual(found["notices"], [])
         self.assertEqual(found["results"][0]["title"], "Película nueva 2")
 
-        # A replaced vector rebuilds the graph, with the parameters it was built with.
+        # A replaced vector is updated in place: the graph finds the movie at its new place.
         replaced = self.tmp / "replaced.json"
         replaced.write_text(json.dumps([{"title": self.titles[3], "embedding": other}]))
         out = run("add-embeddings", replaced, "--model", "synthetic-16", db=self.db, env=self.env).stdout
-        self.assertIn(f"indexed {MOVIES + 3} vectors", out)
+        self.assertIn(f"updated 1 in the index: {MOVIES + 3} vectors", out)
         self.assertIn("(M 12, ef_construction 80)", out)
         found = self.similar("Película nueva 1")
         self.assertEqual(found["vector_search"], "hnsw (ef 64)")
         self.assertEqual(found["results"][0]["title"], self.titles[3])
+
+        # When more than a quarter of the vectors changed, the graph is rebuilt, with the parameters it
+        # was built with.
+        moved = self.tmp / "moved.jsonl"
+        with open(self.tmp / "syn" / "catalog.jsonl", encoding="utf-8") as f:
+            ids = [json.loads(line)["id"] for line in f]
+        with open(moved, "w", encoding="utf-8") as f:
+            for i in range(0, MOVIES, 3):
+                v = [0.0] * DIM
+                v[i % DIM] = 1.0
+                v[(i * 7 + 3) % DIM] += 0.5
+                f.write(json.dumps({"id": ids[i], "embedding": v}) + "\n")
+        out = run("add-embeddings", moved, "--model", "synthetic-16", db=self.db, env=self.env).stdout
+        self.assertIn(f"indexed {MOVIES + 3} vectors", out)
+        self.assertIn("(M 12, ef_construction 80)", out)
+        self.assertEqual(self.similar(self.titles[1])["vector_search"], "hnsw (ef 64)")
 
     def test_prompts_rank_the_graphs_candidates_and_agree_with_the_full_ranking(self):
         # Offline prompts: BM25 hits, their vectors' centroid and the cosine to it. Without a graph every
