@@ -92,16 +92,23 @@ std::vector<std::string> split_words(std::string_view folded) {
   std::string current;
   std::size_t pos = 0;
   while (pos < folded.size()) {
-    utf8proc_int32_t cp;
-    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data() + pos),
-                              static_cast<utf8proc_ssize_t>(folded.size() - pos), &cp);
-    if (n <= 0) {
-      pos += 1;
-      continue;
+    const auto c = static_cast<unsigned char>(folded[pos]);
+    utf8proc_int32_t cp = c;
+    utf8proc_ssize_t n = 1;
+    bool word_char;
+    if (c < 0x80) {  // ASCII: letters and digits are exactly the L* and Nd categories
+      word_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    } else {
+      n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data() + pos),
+                           static_cast<utf8proc_ssize_t>(folded.size() - pos), &cp);
+      if (n <= 0) {
+        pos += 1;
+        continue;
+      }
+      const auto category = utf8proc_category(cp);
+      word_char = (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) ||
+                  category == UTF8PROC_CATEGORY_ND;
     }
-    auto category = utf8proc_category(cp);
-    bool word_char = (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) ||
-                     category == UTF8PROC_CATEGORY_ND;
     if (word_char) {
       current.append(folded.substr(pos, static_cast<std::size_t>(n)));
     } else if (!current.empty()) {

@@ -60,6 +60,17 @@ TEST(Text, FoldForSearchEqualsUtf8procMapOnMixedStrings) {
   }
 }
 
+// split_words classifies ASCII without utf8proc: the same as utf8proc's categories (L*, Nd).
+TEST(Text, SplitWordsAsciiMatchesUnicodeCategories) {
+  for (int c = 1; c < 0x80; ++c) {
+    const auto category = utf8proc_category(c);
+    const bool word = (category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO) ||
+                      category == UTF8PROC_CATEGORY_ND;
+    const auto words = split_words(std::string("x") + static_cast<char>(c) + "y");
+    EXPECT_EQ(words.size(), word ? 1u : 2u) << "byte " << c;
+  }
+}
+
 TEST(Text, Utf8Validation) {
   std::size_t bad = 0;
   EXPECT_TRUE(is_valid_utf8("año 🎬"));
