@@ -142,8 +142,10 @@ Result<Recommendations> recommend_from_examples(const Recommender& recommender, 
   const auto& movies = recommender.movies();
   for (const auto& hit : ranked) {
     // vector_score is a plain cosine only for Average; best-score values are sigmoid-scaled.
-    Recommendation rec{&movies[hit.row], hit.score, 0.0f,
-                       query.strategy == ExampleStrategy::Average ? hit.score : 0.0f};
+    Recommendation rec;
+    rec.movie = &movies[hit.row];
+    rec.score = hit.score;
+    rec.vector_score = query.strategy == ExampleStrategy::Average ? hit.score : 0.0f;
     float best = -std::numeric_limits<float>::infinity();
     for (auto row : *liked) {
       float s = dot(matrix.row(row), matrix.row(hit.row), matrix.dim);

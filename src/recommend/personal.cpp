@@ -105,7 +105,9 @@ Result<Recommendations> recommend_from_history(const PersonalModel& model, const
   out.model = std::string("ease+content+recency");
   const auto& movies = snapshot.movies();
   for (const auto& hit : ranked) {
-    Recommendation rec{&movies[hit.row], hit.score, 0.0f, 0.0f};
+    Recommendation rec;
+    rec.movie = &movies[hit.row];
+    rec.score = hit.score;
     auto because = model.explain(history, hit.row);
     if (because >= 0) rec.closest_liked = &movies[static_cast<std::size_t>(because)];
     if (because >= 0 && snapshot.has_vector(hit.row) && snapshot.has_vector(static_cast<std::size_t>(because)))

@@ -15,6 +15,15 @@ namespace fs = std::filesystem;
 
 // A tiny catalog in 3-d: two clusters (x: "war", y: "comedy") and one movie between them (z-ish).
 // Vectors are chosen so every expected order can be read off by hand.
+ExampleQuery examples(std::vector<MovieId> liked, std::vector<MovieId> disliked,
+                      ExampleStrategy strategy = ExampleStrategy::Average) {
+  ExampleQuery q;
+  q.liked = std::move(liked);
+  q.disliked = std::move(disliked);
+  q.strategy = strategy;
+  return q;
+}
+
 class ExamplesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -59,10 +68,13 @@ class ExamplesTest : public ::testing::Test {
     auto t = titles(recs);
     return static_cast<std::size_t>(std::find(t.begin(), t.end(), title) - t.begin());
   }
-  Recommendations run(ExampleQuery q, std::size_t k = 10) {
+  Recommendations run(const ExampleQuery& q, std::size_t k = 10) {
     auto recs = recommend_from_examples(*rec_, q, k);
     EXPECT_TRUE(recs.ok()) << recs.error().message;
     return recs.ok() ? *recs : Recommendations{};
+  }
+  Recommendations run(std::vector<MovieId> liked, std::vector<MovieId> disliked, ExampleStrategy strategy) {
+    return run(examples(std::move(liked), std::move(disliked), strategy));
   }
 
   fs::path path_;
@@ -72,7 +84,7 @@ class ExamplesTest : public ::testing::Test {
 
 TEST_F(ExamplesTest, LikedMoviesNeighboursRiseAndExamplesAreNeverReturned) {
   for (auto strategy : {ExampleStrategy::Average, ExampleStrategy::BestScore}) {
-    auto recs = run({{id_["War1"]}, {}, strategy});
+    auto recs = run({id_["War1"]}, {}, strategy);
     auto t = titles(recs);
     ASSERT_EQ(t.size(), 6u) << example_strategy_name(strategy);  // 7 with vectors, minus the example
     EXPECT_EQ(t[0], "War2");
@@ -88,10 +100,10 @@ TEST_F(ExamplesTest, LikedMoviesNeighboursRiseAndExamplesAreNeverReturned) {
 TEST_F(ExamplesTest, DislikedMoviesNeighboursFall) {
   for (auto strategy : {ExampleStrategy::Average, ExampleStrategy::BestScore}) {
     // Mixed leans to comedy: Com2 is its nearest neighbour.
-    auto liked_only = run({{id_["Mixed"]}, {}, strategy});
+    auto liked_only = run({id_["Mixed"]}, {}, strategy);
     EXPECT_EQ(rank_of(liked_only, "Com2"), 0u) << example_strategy_name(strategy);
     // Disliking Com1, Com2's twin, sends Com2 below every war film; Com1 itself is never returned.
-    auto with_dislike = run({{id_["Mixed"]}, {id_["Com1"]}, strategy});
+    auto with_dislike = run({id_["Mixed"]}, {id_["Com1"]}, strategy);
     for (const char* war : {"War1", "War2", "War3"})
       EXPECT_GT(rank_of(with_dislike, "Com2"), rank_of(with_dislike, war)) << example_strategy_name(strategy);
     EXPECT_EQ(rank_of(with_dislike, "Com1"), titles(with_dislike).size());
@@ -102,7 +114,7 @@ TEST_F(ExamplesTest, DislikedMoviesNeighboursFall) {
 TEST_F(ExamplesTest, AverageMatchesQdrantFormula) {
   // avg_pos + (avg_pos - avg_neg) with pos {War1, Com1}, neg {Com2}: target ∝ (1.1, 0.1, 0) after
   // 2*(0.5, 0.5, 0) - (0.1, 0.9, 0)/|.|; the best is War2, whose cosine is computed by hand below.
-  auto recs = run({{id_["War1"], id_["Com1"]}, {id_["Com2"]}, ExampleStrategy::Average});
+  auto recs = run({id_["War1"], id_["Com1"]}, {id_["Com2"]}, ExampleStrategy::Average);
   const double n_com2 = std::sqrt(0.82);
   const double tx = 1.0 - 0.1 / n_com2, ty = 1.0 - 0.9 / n_com2;
   const double tn = std::sqrt(tx * tx + ty * ty);
@@ -114,17 +126,21 @@ TEST_F(ExamplesTest, AverageMatchesQdrantFormula) {
 
 TEST_F(ExamplesTest, BestScoreFormulaAndNegativeOnly) {
   // Closer to the positive: sigmoid(best positive); closer to a negative: -sigmoid(best negative).
-  auto recs = run({{id_["War1"]}, {id_["Com1"]}, ExampleStrategy::BestScore});
+  auto recs = run({id_["War1"]}, {id_["Com1"]}, ExampleStrategy::BestScore);
   auto sig = [](double x) { return 0.5 * (x / (1.0 + std::fabs(x)) + 1.0); };
   for (const auto& r : recs.results) {
-    if (r.movie->title == "War2") EXPECT_NEAR(r.score, sig(0.9 / std::sqrt(0.82)), 1e-6);
-    if (r.movie->title == "Com2") EXPECT_NEAR(r.score, -sig(0.9 / std::sqrt(0.82)), 1e-6);
+    if (r.movie->title == "War2") {
+      EXPECT_NEAR(r.score, sig(0.9 / std::sqrt(0.82)), 1e-6);
+    }
+    if (r.movie->title == "Com2") {
+      EXPECT_NEAR(r.score, -sig(0.9 / std::sqrt(0.82)), 1e-6);
+    }
   }
   // Only dislikes: the movies farthest from them first, and nothing is "closest liked".
-  auto away = run({{}, {id_["Com1"]}, ExampleStrategy::BestScore});
+  auto away = run({}, {id_["Com1"]}, ExampleStrategy::BestScore);
   EXPECT_EQ(titles(away).front(), "War1");
   EXPECT_EQ(away.results.front().closest_liked, nullptr);
-  auto average = recommend_from_examples(*rec_, {{}, {id_["Com1"]}, ExampleStrategy::Average}, 5);
+  auto average = recommend_from_examples(*rec_, examples({}, {id_["Com1"]}, ExampleStrategy::Average), 5);
   ASSERT_FALSE(average.ok());
   EXPECT_NE(average.error().message.find("best-score"), std::string::npos);
 }
@@ -148,13 +164,13 @@ TEST_F(ExamplesTest, BadExamplesAreRefused) {
   auto none = recommend_from_examples(*rec_, {}, 5);
   ASSERT_FALSE(none.ok());
   EXPECT_NE(none.error().message.find("nothing to recommend from"), std::string::npos);
-  auto both = recommend_from_examples(*rec_, {{id_["War1"]}, {id_["War1"]}}, 5);
+  auto both = recommend_from_examples(*rec_, examples({id_["War1"]}, {id_["War1"]}), 5);
   ASSERT_FALSE(both.ok());
   EXPECT_NE(both.error().message.find("\"War1\" is both liked and disliked"), std::string::npos);
-  auto no_vector = recommend_from_examples(*rec_, {{id_["NoVector"]}, {}}, 5);
+  auto no_vector = recommend_from_examples(*rec_, examples({id_["NoVector"]}, {}), 5);
   ASSERT_FALSE(no_vector.ok());
   EXPECT_NE(no_vector.error().message.find("\"NoVector\" has no embedding vector"), std::string::npos);
-  auto unknown = recommend_from_examples(*rec_, {{999999}, {}}, 5);
+  auto unknown = recommend_from_examples(*rec_, examples({999999}, {}), 5);
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.error().message.find("no movie with id 999999"), std::string::npos);
   EXPECT_FALSE(parse_example_strategy("median").ok());
