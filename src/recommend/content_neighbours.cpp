@@ -9,6 +9,7 @@
 
 #include "common/text.h"
 #include "index/lexical.h"
+#include "index/stopwords.h"
 
 namespace cinerec {
 namespace {
@@ -36,21 +37,19 @@ ItemNeighbours vector_neighbours(const MatrixView& m, std::size_t keep) {
   return ItemNeighbours::from_lists(std::move(lists));
 }
 
-std::string guess_language(const std::vector<Movie>& movies) {
-  std::size_t spanish = 0, english = 0;
-  for (const auto& m : movies) {
-    std::string text = " " + fold_for_search(m.description) + " ";
-    for (const char* w : {" el ", " la ", " los ", " las ", " del ", " una "}) spanish += text.find(w) != std::string::npos;
-    for (const char* w : {" the ", " and ", " his ", " her ", " with ", " of "}) english += text.find(w) != std::string::npos;
-  }
-  return english > spanish ? "english" : "spanish";
+// The catalog's language, judged on the descriptions as the recommender judges its texts.
+std::string catalog_language(const std::vector<Movie>& movies) {
+  std::vector<std::string> descriptions;
+  descriptions.reserve(movies.size());
+  for (const auto& m : movies) descriptions.push_back(m.description);
+  return detect_language(descriptions);
 }
 
 // TF-IDF with (1 + ln tf) * ln(N / df) weights, genre tags as extra terms; terms in more than a tenth
 // of the catalog carry little identity and would make the pairwise pass quadratic, so they are skipped.
 ItemNeighbours text_neighbours(const std::vector<Movie>& movies, std::size_t keep) {
   const std::size_t n = movies.size();
-  Analyzer analyzer(guess_language(movies));
+  Analyzer analyzer(catalog_language(movies));
   std::vector<std::map<std::string, float>> tf(n);
   std::unordered_map<std::string, std::uint32_t> df;
   for (std::size_t i = 0; i < n; ++i) {
