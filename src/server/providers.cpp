@@ -61,7 +61,9 @@ std::variant<ProviderVector, ApiError> ProviderSet::ask(const std::string& provi
       return ApiError{503, "provider_not_configured",
                       "provider " + provider + " is not configured on this server (missing: " + missing + ")"};
     }
-    auto made = make_embedder(EmbedderChoice{provider, "", std::nullopt, ""}, config_, http_);
+    EmbedderChoice choice;
+    choice.provider = provider;
+    auto made = make_embedder(choice, config_, http_);
     if (!made.ok()) return ApiError{503, "provider_unavailable", made.error().message};
     slot.embedder = std::move(made).value();
   }

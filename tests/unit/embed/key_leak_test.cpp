@@ -104,7 +104,9 @@ TEST(KeyLeak, NoProviderFailurePrintsTheKey) {
 
       const std::string context = p.name + " / " + f.what;
       std::string seen;
-      auto embedder = make_embedder(EmbedderChoice{p.name, {}, {}, {}}, config, http);
+      EmbedderChoice choice;
+      choice.provider = p.name;
+      auto embedder = make_embedder(choice, config, http);
       if (!embedder.ok()) {
         seen = embedder.error().message;
       } else {

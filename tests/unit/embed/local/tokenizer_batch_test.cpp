@@ -23,7 +23,9 @@ TEST(TokenizerBatchTest, PadsToLongestWithMasksAndTruncatesKeepingSpecialTokens)
     EXPECT_EQ(batch.ids[b * 16 + batch.lengths[b] - 1], 2) << "row " << b << " ends with </s>";
     for (std::size_t i = 0; i < 16; ++i) {
       EXPECT_EQ(batch.mask[b * 16 + i], i < batch.lengths[b] ? 1 : 0);
-      if (i >= batch.lengths[b]) EXPECT_EQ(batch.ids[b * 16 + i], tok->pad_id());
+      if (i >= batch.lengths[b]) {
+        EXPECT_EQ(batch.ids[b * 16 + i], tok->pad_id());
+      }
     }
   }
   EXPECT_EQ(tok->pad_id(), 1);
