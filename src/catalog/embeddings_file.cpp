@@ -3,9 +3,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "catalog/import.h"
 #include "common/json_parse.h"
@@ -55,16 +53,16 @@ Error parse_error(const std::string& path, std::size_t line, std::size_t column,
 // JSON Lines, one record per line, read a line at a time: memory holds the vectors, not the text
 // (a million 1536-d records are about 30 GB of text and 6 GB of floats).
 Result<std::vector<TitledVector>> read_json_lines(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot open file"};
+  auto lines = LineReader::open(path);
+  if (!lines.ok()) return lines.error();
   std::vector<TitledVector> out;
   std::string line_text;
-  std::size_t line = 0;
-  while (std::getline(in, line_text)) {
-    ++line;
-    if (std::size_t bad; !is_valid_utf8(line_text, &bad))
-      return Error{path + ":" + std::to_string(line) + ":" + std::to_string(bad + 1) + ": invalid UTF-8"};
+  for (;;) {
+    auto more = lines->next(line_text);
+    if (!more.ok()) return more.error();
+    if (!*more) return out;
     if (trim(line_text).empty()) continue;
+    const std::size_t line = lines->number();
     JsonSyntaxError syntax;
     auto object = parse_json_text(line_text, &syntax);
     if (!object) return parse_error(path, line, syntax.offset + 1, "invalid JSON line: " + syntax.reason);
@@ -72,21 +70,13 @@ Result<std::vector<TitledVector>> read_json_lines(const std::string& path) {
     if (!v.ok()) return v.error();
     out.push_back(std::move(v).value());
   }
-  if (in.bad()) return Error{path + ":" + std::to_string(line + 1) + ": read error"};
-  return out;
 }
 
 // A JSON array of records (the seed's format), parsed whole.
 Result<std::vector<TitledVector>> read_json_array(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot open file"};
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
-  if (std::size_t bad; !is_valid_utf8(text, &bad)) {
-    auto [line, column] = line_and_column(text, bad);
-    return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid UTF-8"};
-  }
+  auto read = read_utf8_file(path);
+  if (!read.ok()) return read.error();
+  const std::string& text = *read;
   JsonSyntaxError syntax;
   auto parsed = parse_json_text(text, &syntax);
   if (!parsed) {

@@ -188,34 +188,6 @@ class JsonArraySource : public RecordSource {
   std::size_t next_ = 0;
 };
 
-// Physical lines of a file, checked for valid UTF-8 as they are read: only one line is in memory.
-class LineReader {
- public:
-  static Result<LineReader> open(const std::string& path) {
-    LineReader r;
-    r.path_ = path;
-    r.in_ = std::make_unique<std::ifstream>(path, std::ios::binary);
-    if (!*r.in_) return Error{path + ": cannot open file"};
-    return r;
-  }
-  // The next line without its '\n' (a '\r' before it is kept); false at the end of the file.
-  Result<bool> next(std::string& line) {
-    if (!std::getline(*in_, line)) {
-      if (in_->bad()) return Error{path_ + ": read error"};
-      return false;
-    }
-    ++number_;
-    if (std::size_t bad; !is_valid_utf8(line, &bad))
-      return Error{path_ + ":" + std::to_string(number_) + ":" + std::to_string(bad + 1) + ": invalid UTF-8"};
-    return true;
-  }
-  std::size_t number() const { return number_; }  // 1-based number of the last line read
-
- private:
-  std::string path_;
-  std::unique_ptr<std::ifstream> in_;
-  std::size_t number_ = 0;
-};
 
 class JsonLinesSource : public RecordSource {
  public:
@@ -363,12 +335,8 @@ Result<std::unique_ptr<RecordSource>> open_source(const std::string& path, const
   auto extension = std::filesystem::path(path).extension().string();
   for (auto& ch : extension) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   if (extension == ".json") {
-    auto text = read_file(path);
+    auto text = read_utf8_file(path);
     if (!text.ok()) return text.error();
-    if (std::size_t bad; !is_valid_utf8(*text, &bad)) {
-      auto [line, column] = line_and_column(*text, bad);
-      return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid UTF-8"};
-    }
     return JsonArraySource::open(path, std::move(text).value());
   }
   if (extension != ".csv" && extension != ".jsonl" && extension != ".ndjson")
@@ -548,6 +516,35 @@ Result<ParsedCatalog> read_catalog_file(const std::string& path, const ImportOpt
   auto stream = CatalogStream::open(path, options);
   if (!stream.ok()) return stream.error();
   return stream->next(stream->size());
+}
+
+Result<LineReader> LineReader::open(const std::string& path) {
+  LineReader r;
+  r.path_ = path;
+  r.in_ = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*r.in_) return Error{path + ": cannot open file"};
+  return r;
+}
+
+Result<bool> LineReader::next(std::string& line) {
+  if (!std::getline(*in_, line)) {
+    if (in_->bad()) return Error{path_ + ": read error"};
+    return false;
+  }
+  ++number_;
+  if (std::size_t bad; !is_valid_utf8(line, &bad))
+    return Error{path_ + ":" + std::to_string(number_) + ":" + std::to_string(bad + 1) + ": invalid UTF-8"};
+  return true;
+}
+
+Result<std::string> read_utf8_file(const std::string& path) {
+  auto text = read_file(path);
+  if (!text.ok()) return text.error();
+  if (std::size_t bad; !is_valid_utf8(*text, &bad)) {
+    auto [line, column] = line_and_column(*text, bad);
+    return Error{path + ":" + std::to_string(line) + ":" + std::to_string(column) + ": invalid UTF-8"};
+  }
+  return text;
 }
 
 }  // namespace cinerec

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -73,5 +74,23 @@ std::vector<std::size_t> top_level_element_offsets(std::string_view text);
 
 // Line and column (1-based) of a byte offset in text.
 std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::size_t offset);
+
+// A whole file that must be UTF-8: fails with path:line:column at its first invalid byte.
+Result<std::string> read_utf8_file(const std::string& path);
+
+// Physical lines of a file, checked for valid UTF-8 as they are read: only one line is in memory.
+class LineReader {
+ public:
+  static Result<LineReader> open(const std::string& path);
+  // The next line without its '\n' (a '\r' before it is kept); false at the end of the file. Fails
+  // with path:line:column at invalid UTF-8.
+  Result<bool> next(std::string& line);
+  std::size_t number() const { return number_; }  // 1-based number of the last line read
+
+ private:
+  std::string path_;
+  std::unique_ptr<std::ifstream> in_;
+  std::size_t number_ = 0;
+};
 
 }  // namespace cinerec
