@@ -72,7 +72,7 @@ Status update_index(const GlobalOptions& global, const std::string& path, std::o
   const MatrixView& vectors = recommender->vectors();
   const auto start = std::chrono::steady_clock::now();
   auto graph = HnswIndex::load(path, vectors.dim);
-  if (graph.ok() && graph->dim() == vectors.dim && vectors.rows >= graph->size()) {
+  if (graph.ok() && vectors.rows >= graph->size()) {  // load() refused another dimension
     const auto changed = graph->changed_rows(vectors);
     if (changed.size() * 4 <= graph->size()) {
       const std::size_t added = vectors.rows - graph->size();
@@ -81,10 +81,12 @@ Status update_index(const GlobalOptions& global, const std::string& path, std::o
       const std::string fingerprint = recommender->vectors_fingerprint();
       auto tag = HnswIndex::load_tag(path);
       if (added > 0 || !changed.empty() || !tag.ok() || *tag != fingerprint) CINEREC_TRY(graph->save(path, fingerprint));
-      std::string what;
-      if (!changed.empty()) what = "updated " + std::to_string(changed.size()) + (added > 0 ? " and " : "");
-      if (added > 0) what += "added " + std::to_string(added);
-      what = what.empty() ? "index unchanged:" : what + (added > 0 ? " to the index:" : " in the index:");
+      const std::string updated = "updated " + std::to_string(changed.size());
+      const std::string appended = "added " + std::to_string(added) + " to the index:";
+      std::string what = "index unchanged:";
+      if (!changed.empty() && added > 0) what = updated + " and " + appended;
+      else if (!changed.empty()) what = updated + " in the index:";
+      else if (added > 0) what = appended;
       report(out, what.c_str(), *graph, *recommender, start, path);
       return Status::Ok();
     }

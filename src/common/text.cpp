@@ -5,7 +5,6 @@
 #include <utf8proc.h>
 
 #include <algorithm>
-#include <cstdlib>
 
 namespace cinerec {
 
@@ -93,12 +92,12 @@ std::vector<std::string> split_words(std::string_view folded) {
   std::size_t pos = 0;
   while (pos < folded.size()) {
     const auto c = static_cast<unsigned char>(folded[pos]);
-    utf8proc_int32_t cp = c;
     utf8proc_ssize_t n = 1;
     bool word_char;
     if (c < 0x80) {  // ASCII: letters and digits are exactly the L* and Nd categories
       word_char = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
     } else {
+      utf8proc_int32_t cp;
       n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data() + pos),
                            static_cast<utf8proc_ssize_t>(folded.size() - pos), &cp);
       if (n <= 0) {

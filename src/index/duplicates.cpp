@@ -79,21 +79,19 @@ class TextPrefixIndex {
     std::sort(by_weight.begin(), by_weight.end(), [&](std::size_t i, std::size_t j) {
       return v[i].second != v[j].second ? v[i].second < v[j].second : i < j;
     });
-    double squares = 0.0, against_max = 0.0, bound = 0.0;  // of the terms left out
+    double squares = 0.0, against_max = 0.0;  // of the terms left out
     std::size_t i = 0;
     for (; i < by_weight.size(); ++i) {
       const auto [term, w] = v[by_weight[i]];
-      const double next = std::min(std::sqrt(squares + w * w), against_max + w * max_weight_[term]);
-      if (next >= t_) break;
+      if (std::min(std::sqrt(squares + w * w), against_max + w * max_weight_[term]) >= t_) break;
       squares += w * w;
       against_max += w * max_weight_[term];
-      bound = next;
       left_out_.push_back(v[by_weight[i]]);
     }
     for (; i < by_weight.size(); ++i) postings_[v[by_weight[i]].first].push_back({local, v[by_weight[i]].second});
     rows_.push_back(row);
     left_out_end_.push_back(left_out_.size());
-    left_out_bound_.push_back(bound);
+    left_out_bound_.push_back(std::min(std::sqrt(squares), against_max));
     partial_.push_back(0.0);
   }
 
@@ -192,18 +190,23 @@ std::vector<DuplicatePair> find_duplicates(const std::vector<DuplicateCandidate>
   for (const auto& [year, rows] : by_year) years.push_back(year);
   const std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, std::max<std::size_t>(1, years.size()));
   std::vector<std::vector<DuplicatePair>> found(threads);
+  // Each of `rows` against the rows in `index` and the ones before it, its pairs to `out`.
+  auto pair_in_turn = [&](TextPrefixIndex& index, const std::vector<std::uint32_t>& rows,
+                          std::vector<DuplicatePair>& out) {
+    for (std::uint32_t row : rows) {
+      index.probe(row, [&](std::uint32_t other) {
+        if (auto p = duplicate(other, row)) out.push_back(*p);
+      });
+      index.add(row);
+    }
+  };
   auto run = [&](std::size_t t) {
     for (std::size_t j = t; j < years.size(); j += threads) {
       const int year = years[j];
       TextPrefixIndex index(text, max_weight, dated_threshold);
       for (auto it = by_year.lower_bound(year - options.max_year_gap); it->first < year; ++it)
         for (std::uint32_t row : it->second) index.add(row);
-      for (std::uint32_t row : by_year.at(year)) {
-        index.probe(row, [&](std::uint32_t other) {
-          if (auto p = duplicate(other, row)) found[t].push_back(*p);
-        });
-        index.add(row);
-      }
+      pair_in_turn(index, by_year.at(year), found[t]);
     }
   };
   std::vector<std::thread> pool;
@@ -216,12 +219,7 @@ std::vector<DuplicatePair> find_duplicates(const std::vector<DuplicateCandidate>
     TextPrefixIndex index(text, max_weight, undated_threshold);
     for (const auto& [year, rows] : by_year)
       for (std::uint32_t row : rows) index.add(row);
-    for (std::uint32_t row : undated) {
-      index.probe(row, [&](std::uint32_t other) {
-        if (auto p = duplicate(other, row)) pairs.push_back(*p);
-      });
-      index.add(row);
-    }
+    pair_in_turn(index, undated, pairs);
   }
   std::sort(pairs.begin(), pairs.end(),
             [](const DuplicatePair& p, const DuplicatePair& q) { return p.a != q.a ? p.a < q.a : p.b < q.b; });
